@@ -1,0 +1,350 @@
+"""Resolving an edition: read the texts the manifest lists, apply the
+corrections, anchor the editorial notes, number every note, assign ids.
+
+Corrections come first, so a note may quote an emended reading. All problems
+of all texts are collected before anything is raised.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from . import model as m
+from .errors import Collector, Location
+from .manifest import Manifest, TextEntry
+from .reader import MARKDOWN, read_text
+
+QUOTE_FOLD = str.maketrans({"‘": "'", "’": "'", "‛": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"',
+                            "\u00a0": " "})
+
+
+def fold(text: str) -> str:
+    """A same-length form of `text` for matching: curly quotes made straight."""
+    return text.translate(QUOTE_FOLD)
+
+
+def fold_phrase(phrase: str) -> str:
+    phrase = re.sub(r"\s+", " ", phrase.strip())
+    phrase = phrase.replace("---", "—").replace("--", "–").replace("...", "…")
+    return fold(phrase)
+
+
+# --- where phrases can be found --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A run of inline content that phrases are matched in (a paragraph, a
+    heading); `path` leads to it from the text's blocks."""
+
+    path: tuple
+    inlines: tuple
+    location: Location
+
+    @property
+    def words(self) -> str:
+        return m.plain_text(self.inlines)
+
+
+def units_of(blocks, path=()) -> list[Unit]:
+    found: list[Unit] = []
+    for index, block in enumerate(blocks):
+        here = path + (index,)
+        if isinstance(block, (m.Paragraph, m.Heading)):
+            found.append(Unit(here, block.children, block.location))
+        elif isinstance(block, (m.BlockQuote, m.Division, m.ListItem)):
+            found.extend(units_of(block.blocks, here))
+        elif isinstance(block, m.ListBlock):
+            found.extend(units_of(block.items, here))
+    return found
+
+
+def replace_unit(blocks, path, inlines):
+    """`blocks` with the inline content at `path` replaced."""
+    index, rest = path[0], path[1:]
+    block = blocks[index]
+    if not rest:
+        new = replace(block, children=inlines)
+    elif isinstance(block, m.ListBlock):
+        new = replace(block, items=replace_unit(block.items, rest, inlines))
+    else:
+        new = replace(block, blocks=replace_unit(block.blocks, rest, inlines))
+    return blocks[:index] + (new,) + blocks[index + 1 :]
+
+
+@dataclass(frozen=True)
+class Match:
+    unit: Unit
+    start: int
+    end: int
+
+
+def find_phrase(units: list[Unit], phrase: str) -> list[Match]:
+    needle = fold_phrase(phrase)
+    matches = []
+    if not needle:
+        return matches
+    for unit in units:
+        haystack = fold(unit.words)
+        start = haystack.find(needle)
+        while start >= 0:
+            matches.append(Match(unit, start, start + len(needle)))
+            start = haystack.find(needle, start + 1)
+    return matches
+
+
+def nearest_passages(units: list[Unit], phrase: str, limit: int = 2) -> list[tuple[str, Location]]:
+    """The passages of the text most like `phrase`, best first."""
+    needle = fold_phrase(phrase)
+    size = max(1, len(needle.split()))
+    scored = []
+    for unit in units:
+        words = unit.words.split()
+        for i in range(0, max(1, len(words) - size + 1)):
+            window = " ".join(words[i : i + size])
+            matcher = difflib.SequenceMatcher(None, needle.lower(), fold(window).lower(), autojunk=False)
+            if matcher.real_quick_ratio() < 0.5 or matcher.quick_ratio() < 0.5:
+                continue
+            scored.append((matcher.ratio(), window, unit.location))
+    scored.sort(key=lambda s: (-s[0], s[2].line))
+    seen, best = set(), []
+    for ratio, window, where in scored:
+        if ratio < 0.6 or window in seen:
+            continue
+        seen.add(window)
+        best.append((window, where))
+        if len(best) == limit:
+            break
+    return best
+
+
+def _pick(matches: list[Match], occurrence: int, what: str, phrase: str, text: m.Text, units,
+          where: Location, problems: Collector) -> Match | None:
+    quoted = f'"{phrase}"'
+    if not matches:
+        hint = "; ".join(f'"{w}" (line {loc.line})' for w, loc in nearest_passages(units, phrase))
+        problems.add(where, f"{what} {quoted} is not in {text.path}" + (f"; did you mean {hint}?" if hint else ""))
+        return None
+    if occurrence:
+        if occurrence > len(matches):
+            problems.add(where, f"{what} {quoted} occurs {len(matches)} time(s) in {text.path}, "
+                         f"so there is no occurrence {occurrence}")
+            return None
+        return matches[occurrence - 1]
+    if len(matches) > 1:
+        lines = ", ".join(str(match.unit.location.line) for match in matches)
+        problems.add(where, f"{what} {quoted} occurs {len(matches)} times in {text.path} (lines {lines}); "
+                     "add \"occurrence: N\" or quote a longer phrase")
+        return None
+    return matches[0]
+
+
+# --- changing inline content at a place in its words ------------------------
+
+
+def insert_at(inlines, position: int, node) -> tuple:
+    """`node` inserted after `position` characters of words. At a boundary it
+    goes at the outermost level, after any note marks already there."""
+    offset = 0
+    for index, child in enumerate(inlines):
+        length = len(m.plain_text((child,)))
+        if offset < position < offset + length:
+            cut = position - offset
+            if isinstance(child, m.Str):
+                new = (m.Str(child.text[:cut]), node, m.Str(child.text[cut:]))
+            else:
+                new = (replace(child, children=insert_at(child.children, cut, node)),)
+            return inlines[:index] + new + inlines[index + 1 :]
+        offset += length
+        if length and offset == position:
+            after = index + 1
+            while after < len(inlines) and isinstance(inlines[after], m.NoteRef):
+                after += 1
+            return inlines[:after] + (node,) + inlines[after:]
+    return tuple(inlines) + (node,)
+
+
+class CannotWrap(Exception):
+    """The range crosses a change of style, or holds a note mark."""
+
+
+def wrap_range(inlines, start: int, end: int, make) -> tuple:
+    """The words [start, end) replaced by `make(the inlines they were)`."""
+    before, middle, after, offset = [], [], [], 0
+    for index, child in enumerate(inlines):
+        length = len(m.plain_text((child,)))
+        child_start, child_end = offset, offset + length
+        offset = child_end
+        if not length:  # a note mark
+            if child_start <= start:
+                before.append(child)
+            elif child_start >= end:
+                after.append(child)
+            else:
+                raise CannotWrap()
+        elif child_end <= start:
+            before.append(child)
+        elif child_start >= end:
+            after.append(child)
+        elif start <= child_start and child_end <= end:
+            middle.append(child)
+        elif isinstance(child, m.Str):
+            a, b = max(start, child_start) - child_start, min(end, child_end) - child_start
+            if child.text[:a]:
+                before.append(m.Str(child.text[:a]))
+            middle.append(m.Str(child.text[a:b]))
+            if child.text[b:]:
+                after.append(m.Str(child.text[b:]))
+        elif child_start <= start and end <= child_end:  # the range lies inside this container
+            inner = wrap_range(child.children, start - child_start, end - child_start, make)
+            return tuple(before) + (replace(child, children=inner),) + tuple(inlines[index + 1 :])
+        else:
+            raise CannotWrap()
+    return tuple(before) + (make(tuple(middle)),) + tuple(after)
+
+
+# --- resolving --------------------------------------------------------------
+
+
+def resolve(manifest: Manifest, problems: Collector) -> m.Edition | None:
+    """The fully resolved Edition, or None after reporting every problem."""
+    language = manifest.metadata.language
+    front = tuple(t for t in (_resolve_text(e, manifest.root, language, problems) for e in manifest.front) if t)
+    parts = []
+    for number, part in enumerate(manifest.parts, start=1):
+        texts = tuple(t for t in (_resolve_text(e, manifest.root, language, problems) for e in part.texts) if t)
+        parts.append(m.Part(part.title, texts, f"part-{number}" if part.title else ""))
+    if problems:
+        return None
+    return m.Edition(root=str(manifest.root), metadata=manifest.metadata, front=front, parts=tuple(parts),
+                     versions=manifest.versions)
+
+
+def _resolve_text(entry: TextEntry, root: Path, language: str, problems: Collector) -> m.Text | None:
+    text = read_text(root, entry.file, problems, default_language=language)
+    if text is None:
+        if not (root / entry.file).exists():
+            # Point at the manifest too: that is where the name is written.
+            problems.add(entry.location, f'the text "{entry.file}" listed here does not exist')
+        return None
+    before = len(problems.diagnostics)
+    notes_by_label = {f"own:{n}": note for n, note in enumerate(text.notes)}
+    blocks = _label_own_refs(text.blocks)
+    blocks, corrections = _apply_corrections(text, blocks, entry.corrections, problems)
+    blocks, editorial = _anchor_notes(text, blocks, entry.notes, problems)
+    if len(problems.diagnostics) > before:
+        return None
+    notes_by_label.update(editorial)
+    blocks, notes = _number_notes(text.id, blocks, notes_by_label)
+    return replace(text, blocks=blocks, notes=notes, corrections=corrections, headnote=entry.headnote)
+
+
+def _label_own_refs(blocks):
+    """Give the text's own note marks the labels `own:0`, `own:1` … in reading order."""
+    counter = iter(range(10**9))
+
+    def relabel(inlines):
+        out = []
+        for node in inlines:
+            if isinstance(node, m.NoteRef):
+                out.append(replace(node, label=f"own:{next(counter)}"))
+            elif isinstance(node, m.CONTAINER_INLINES):
+                out.append(replace(node, children=relabel(node.children)))
+            else:
+                out.append(node)
+        return tuple(out)
+
+    for unit in units_of(blocks):
+        blocks = replace_unit(blocks, unit.path, relabel(unit.inlines))
+    return blocks
+
+
+def _inline_markdown(source: str) -> tuple:
+    tokens = MARKDOWN.parseInline(source)
+    from .reader import _BlockBuilder  # the same inline rules as the texts
+
+    builder = _BlockBuilder([source], "", 0, Collector(), "", allow_notes=False)
+    return builder.inlines(tokens[0]) if tokens else (m.Str(source),)
+
+
+def _apply_corrections(text: m.Text, blocks, corrections, problems: Collector):
+    done = []
+    for number, correction in enumerate(corrections, start=1):
+        units = units_of(blocks)
+        matches = find_phrase(units, correction.find)
+        match = _pick(matches, correction.occurrence, "the reading", correction.find, text, units,
+                      correction.location, problems)
+        if match is None:
+            continue
+        correction_id = f"{text.id}-emendation-{number}"
+        shown = _inline_markdown(correction.replace)
+        original = match.unit.words[match.start : match.end]
+        try:
+            inlines = wrap_range(match.unit.inlines, match.start, match.end,
+                                 lambda _old: m.Emendation(original, shown, correction_id))
+        except CannotWrap:
+            problems.add(correction.location, f'the reading "{correction.find}" crosses a change of style '
+                         "(italics, small caps …) or a note mark in the text: correct each part separately")
+            continue
+        blocks = replace_unit(blocks, match.unit.path, inlines)
+        done.append(replace(correction, id=correction_id, text_location=match.unit.location,
+                            context=_context(match)))
+    return blocks, tuple(done)
+
+
+def _context(match: Match, width: int = 30) -> str:
+    words = match.unit.words
+    start = max(0, match.start - width)
+    start = words.find(" ", start) + 1 if start > 0 else 0
+    end = min(len(words), match.end + width)
+    end = words.rfind(" ", 0, end) if end < len(words) else end
+    if end <= match.end:
+        end = match.end
+    return ("…" if start > 0 else "") + words[start:end].strip() + ("…" if end < len(words) else "")
+
+
+def _anchor_notes(text: m.Text, blocks, notes, problems: Collector):
+    placed = []
+    units = units_of(blocks)
+    for index, note in enumerate(notes):
+        matches = find_phrase(units, note.at)
+        match = _pick(matches, note.occurrence, "the note's phrase", note.at, text, units, note.location, problems)
+        if match is not None:
+            placed.append((match, index, note))
+    editorial = {}
+    # Note marks have no length, so inserting one leaves every other offset valid.
+    placed.sort(key=lambda p: (p[0].unit.path, p[0].end, p[1]))
+    current = {unit.path: unit.inlines for unit in units}
+    for match, index, note in placed:
+        label = f"editorial:{index}"
+        current[match.unit.path] = insert_at(current[match.unit.path], match.end, m.NoteRef(label=label))
+        editorial[label] = m.Note(kind=m.NoteKind.EDITORIAL, blocks=note.blocks, location=note.location)
+    for path, inlines in current.items():
+        blocks = replace_unit(blocks, path, inlines)
+    return blocks, editorial
+
+
+def _number_notes(text_id: str, blocks, notes_by_label):
+    ordered = []
+
+    def number(inlines):
+        out = []
+        for node in inlines:
+            if isinstance(node, m.NoteRef):
+                n = len(ordered) + 1
+                note = replace(notes_by_label[node.label], number=n, id=f"{text_id}-note-{n}",
+                               ref_id=f"{text_id}-noteref-{n}")
+                ordered.append(note)
+                out.append(replace(node, number=n, note_id=note.id, ref_id=note.ref_id))
+            elif isinstance(node, m.CONTAINER_INLINES):
+                out.append(replace(node, children=number(node.children)))
+            else:
+                out.append(node)
+        return tuple(out)
+
+    for unit in units_of(blocks):
+        blocks = replace_unit(blocks, unit.path, number(unit.inlines))
+    return blocks, tuple(ordered)

@@ -1,0 +1,68 @@
+"""Builders render a resolved Edition to one output format.
+
+`Builder.build` owns the pipeline: render the book to bytes, then write it
+atomically (a temporary file in the output folder, renamed when complete), so
+a failed build never leaves a half-written file or touches the last good one.
+Subclasses set `name` and `suffix` and implement `render`.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, final
+
+from ..errors import BuildFailed
+from ..model import Edition
+
+PROFILES = ("screen", "print")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    profile: str = "screen"  # screen: coloured links; print: black, crop marks if asked
+    styles_dir: Path | None = None  # the project's styles/ (CSS, fonts, template overrides)
+    progress: Callable[[str], None] = lambda stage: None  # told each stage as it starts
+
+
+class Builder:
+    name = ""
+    suffix = ""
+
+    def render(self, edition: Edition, options: BuildOptions) -> bytes:
+        raise NotImplementedError
+
+    @final
+    def build(self, edition: Edition, output_dir: Path, options: BuildOptions) -> Path:
+        target = output_dir / f"{edition.metadata.slug}{self.suffix}"
+        data = self.render(edition, options)
+        write_atomically(target, data)
+        return target
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        raise BuildFailed(f"{target}: cannot write: {error.strerror or error}") from None
+
+
+def builders() -> dict[str, type[Builder]]:
+    """The builders by format name, in the order `edition build` runs them."""
+    from .epub import EpubBuilder
+    from .pdf import PdfBuilder
+
+    return {EpubBuilder.name: EpubBuilder, PdfBuilder.name: PdfBuilder}

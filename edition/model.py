@@ -1,0 +1,316 @@
+"""The document model: plain, immutable records of an edition.
+
+The model describes a book — its metadata, texts, blocks, inline content,
+notes and corrections — and nothing of the formats it is rendered to.
+`annotate.resolve` returns a fully resolved `Edition`: corrections applied,
+notes anchored and numbered, every id assigned (ids are derived from the
+content, so they are the same on every run).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+from .errors import Location
+
+# --- inline content ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Str:
+    text: str
+
+
+@dataclass(frozen=True)
+class Code:
+    text: str
+
+
+@dataclass(frozen=True)
+class LineBreak:
+    pass
+
+
+@dataclass(frozen=True)
+class Emphasis:
+    children: tuple["Inline", ...]
+
+
+@dataclass(frozen=True)
+class Strong:
+    children: tuple["Inline", ...]
+
+
+@dataclass(frozen=True)
+class SmallCaps:
+    children: tuple["Inline", ...]
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    children: tuple["Inline", ...]
+
+
+@dataclass(frozen=True)
+class NoteRef:
+    """The mark of a note in the text. `label` is the text's own footnote
+    label ("1") or "" for an editorial note; `number` and `id`s are set when
+    the notes of a text are numbered."""
+
+    label: str
+    number: int = 0
+    note_id: str = ""
+    ref_id: str = ""
+
+
+@dataclass(frozen=True)
+class Emendation:
+    """A corrected reading: `children` are shown, `original` is what the
+    source has. `correction_id` names the `Correction` it comes from."""
+
+    original: str
+    children: tuple["Inline", ...]
+    correction_id: str
+
+
+Inline = Union[Str, Code, LineBreak, Emphasis, Strong, SmallCaps, Link, NoteRef, Emendation]
+CONTAINER_INLINES = (Emphasis, Strong, SmallCaps, Link, Emendation)
+
+# --- blocks -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    children: tuple[Inline, ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int  # 2 = section of a text, 3 = sub-section
+    children: tuple[Inline, ...]
+    location: Location
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class BlockQuote:
+    blocks: tuple["Block", ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class ListItem:
+    blocks: tuple["Block", ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    ordered: bool
+    start: int
+    items: tuple[ListItem, ...]
+    location: Location
+
+
+class DivisionKind:
+    """The letter furniture a text may set apart."""
+
+    SIGNATURE = "signature"
+    DATELINE = "dateline"
+    SALUTATION = "salutation"
+    ALL = (SIGNATURE, DATELINE, SALUTATION)
+
+
+@dataclass(frozen=True)
+class Division:
+    kind: str  # one of DivisionKind.ALL
+    blocks: tuple["Block", ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class ThematicBreak:
+    location: Location
+
+
+@dataclass(frozen=True)
+class Preformatted:
+    text: str
+    location: Location
+
+
+Block = Union[Paragraph, Heading, BlockQuote, ListBlock, Division, ThematicBreak, Preformatted]
+
+# --- notes and corrections --------------------------------------------------
+
+
+class NoteKind:
+    AUTHOR = "author"  # the text's own note (the author's or an earlier editor's)
+    EDITORIAL = "editorial"  # a note of this edition, from the manifest
+
+
+@dataclass(frozen=True)
+class Note:
+    kind: str
+    blocks: tuple[Block, ...]
+    location: Location  # where the note is written (text file or manifest)
+    number: int = 0
+    id: str = ""
+    ref_id: str = ""
+
+
+@dataclass(frozen=True)
+class Correction:
+    find: str
+    replace: str
+    reason: str
+    location: Location  # the correction in the manifest
+    occurrence: int = 0  # 0: the reading must occur exactly once
+    id: str = ""
+    text_location: Location | None = None  # where the reading is in the text
+    context: str = ""  # the emended reading in its sentence, for the list of emendations
+
+
+@dataclass(frozen=True)
+class EditorialNote:
+    """An unresolved note of the manifest: attach `blocks` after `at`."""
+
+    at: str
+    blocks: tuple[Block, ...]
+    location: Location
+    occurrence: int = 0
+
+
+# --- texts and the edition --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TextMeta:
+    title: str
+    authors: tuple[str, ...]
+    date: str  # ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD
+    source: str
+    date_text: str = ""
+    subtitle: str = ""
+    transcription: str = ""
+    language: str = ""
+    extract: bool = False
+
+    @property
+    def date_shown(self) -> str:
+        return self.date_text or self.date
+
+
+@dataclass(frozen=True)
+class Text:
+    id: str  # stable, from the file name: "1926-01-09-trotsky-letter-to-bukharin"
+    path: str  # as written in the manifest
+    meta: TextMeta
+    blocks: tuple[Block, ...]
+    notes: tuple[Note, ...] = ()
+    corrections: tuple[Correction, ...] = ()
+    headnote: tuple[Block, ...] = ()
+    location: Location | None = None
+
+    @property
+    def headings(self) -> tuple[Heading, ...]:
+        return tuple(block for block in self.blocks if isinstance(block, Heading))
+
+
+@dataclass(frozen=True)
+class Part:
+    title: str  # "" when the manifest has no parts
+    texts: tuple[Text, ...]
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class Version:
+    number: str
+    date: str
+    changes: str
+
+
+class TrimSize:
+    """Page sizes a print edition can have, as CSS `size` values."""
+
+    SIZES = {"a5": "A5", "a4": "A4", "6x9in": "6in 9in", "letter": "letter"}
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    language: str
+    identifier: str
+    date: str
+    editor: str = ""
+    subtitle: str = ""
+    publisher: str = ""
+    rights: str = ""
+    description: str = ""
+    version: str = ""
+    modified: str = ""  # the current version's date, ISO
+    slug: str = ""
+    trim: str = "a5"
+    cover: str = ""  # a cover image named by the manifest, or "" to generate one
+    bleed: bool = False  # print profile: crop marks and 3 mm bleed
+    tagged_pdf: bool = False
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Edition:
+    root: str  # the project folder (where the manifest is)
+    metadata: Metadata
+    front: tuple[Text, ...]
+    parts: tuple[Part, ...]
+    versions: tuple[Version, ...] = ()
+    styles_dir: str = "styles"
+
+    @property
+    def texts(self) -> tuple[Text, ...]:
+        return tuple(text for part in self.parts for text in part.texts)
+
+    @property
+    def has_parts(self) -> bool:
+        return any(part.title for part in self.parts)
+
+    @property
+    def corrections(self) -> tuple[tuple[Text, Correction], ...]:
+        return tuple((text, c) for text in self.front + self.texts for c in text.corrections)
+
+    @property
+    def authors(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for text in self.texts:
+            for author in text.meta.authors:
+                seen.setdefault(author, None)
+        return tuple(seen)
+
+
+def plain_text(inlines) -> str:
+    """The words of inline content, without its note marks."""
+    out: list[str] = []
+    for node in inlines:
+        if isinstance(node, (Str, Code)):
+            out.append(node.text)
+        elif isinstance(node, LineBreak):
+            out.append(" ")
+        elif isinstance(node, CONTAINER_INLINES):
+            out.append(plain_text(node.children))
+    return "".join(out)
+
+
+def block_plain_text(block) -> str:
+    if isinstance(block, (Paragraph, Heading)):
+        return plain_text(block.children)
+    if isinstance(block, (BlockQuote, Division, ListItem)):
+        return "\n".join(block_plain_text(b) for b in block.blocks)
+    if isinstance(block, ListBlock):
+        return "\n".join(block_plain_text(item) for item in block.items)
+    if isinstance(block, Preformatted):
+        return block.text
+    return ""

@@ -1,0 +1,124 @@
+"""Rendering the model's blocks and inline content to (X)HTML fragments.
+
+`HtmlRenderer` has one method per node type; the EPUB and print renderers
+override only what differs (how a note mark links to its note, what a
+signature block is called). Every string from the model is escaped here or by
+Jinja2's autoescape; the result is `Markup`, safe to put into a template.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+from . import model as m
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def make_env(subfolder: str, override: Path | None = None) -> jinja2.Environment:
+    """The one Jinja2 environment: autoescape, strict undefined, and a project
+    folder (`styles/templates/<subfolder>`) searched before the built-ins."""
+    folders = [str(override)] if override and override.is_dir() else []
+    folders.append(str(TEMPLATES / subfolder))
+    folders.append(str(TEMPLATES))
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+class HtmlRenderer:
+    """XHTML-compatible HTML for blocks and inlines (void elements self-closed)."""
+
+    heading_offset = 1  # model level 2 (a section of a text) -> <h3>
+
+    # --- entry points ---
+    def blocks(self, blocks) -> Markup:
+        return Markup("\n").join(self.block(b) for b in blocks)
+
+    def inlines(self, inlines) -> Markup:
+        return Markup("").join(self.inline(i) for i in inlines)
+
+    def block(self, block) -> Markup:
+        return getattr(self, _method_name(block))(block)
+
+    def inline(self, node) -> Markup:
+        return getattr(self, _method_name(node))(node)
+
+    # --- blocks ---
+    def paragraph(self, block: m.Paragraph) -> Markup:
+        return Markup("<p>%s</p>") % self.inlines(block.children)
+
+    def heading(self, block: m.Heading) -> Markup:
+        level = min(6, block.level + self.heading_offset)
+        return Markup('<h%d id="%s">%s</h%d>') % (level, block.id, self.inlines(block.children), level)
+
+    def block_quote(self, block: m.BlockQuote) -> Markup:
+        return Markup("<blockquote>\n%s\n</blockquote>") % self.blocks(block.blocks)
+
+    def list_block(self, block: m.ListBlock) -> Markup:
+        items = Markup("\n").join(Markup("<li>%s</li>") % self.list_item_content(i) for i in block.items)
+        if not block.ordered:
+            return Markup("<ul>\n%s\n</ul>") % items
+        start = Markup(' start="%d"') % block.start if block.start != 1 else Markup("")
+        return Markup("<ol%s>\n%s\n</ol>") % (start, items)
+
+    def list_item_content(self, item: m.ListItem) -> Markup:
+        if len(item.blocks) == 1 and isinstance(item.blocks[0], m.Paragraph):
+            return self.inlines(item.blocks[0].children)  # a tight list item
+        return self.blocks(item.blocks)
+
+    def division(self, block: m.Division) -> Markup:
+        return Markup('<div class="%s">\n%s\n</div>') % (block.kind, self.blocks(block.blocks))
+
+    def thematic_break(self, block: m.ThematicBreak) -> Markup:
+        return Markup('<hr class="section-break"/>')
+
+    def preformatted(self, block: m.Preformatted) -> Markup:
+        return Markup("<pre>%s</pre>") % block.text
+
+    # --- inlines ---
+    def str(self, node: m.Str) -> Markup:
+        return escape(node.text)
+
+    def code(self, node: m.Code) -> Markup:
+        return Markup("<code>%s</code>") % node.text
+
+    def line_break(self, node: m.LineBreak) -> Markup:
+        return Markup("<br/>")
+
+    def emphasis(self, node: m.Emphasis) -> Markup:
+        return Markup("<i>%s</i>") % self.inlines(node.children)
+
+    def strong(self, node: m.Strong) -> Markup:
+        return Markup("<b>%s</b>") % self.inlines(node.children)
+
+    def small_caps(self, node: m.SmallCaps) -> Markup:
+        return Markup('<span class="smallcaps">%s</span>') % self.inlines(node.children)
+
+    def link(self, node: m.Link) -> Markup:
+        return Markup('<a href="%s">%s</a>') % (node.url, self.inlines(node.children))
+
+    def emendation(self, node: m.Emendation) -> Markup:
+        return Markup('<span class="emendation" id="%s">%s</span>') % (
+            node.correction_id, self.inlines(node.children))
+
+    def note_ref(self, node: m.NoteRef) -> Markup:
+        return Markup('<a class="noteref" id="%s" href="#%s">%d</a>') % (node.ref_id, node.note_id, node.number)
+
+
+def _method_name(node) -> str:
+    name = type(node).__name__
+    return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
+
+
+def plain(inlines) -> str:
+    """Words only: for titles in navigation, running heads and metadata."""
+    return m.plain_text(inlines)
