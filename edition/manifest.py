@@ -89,7 +89,10 @@ def load_manifest(manifest_path: Path, problems: Collector, shown_as: str = "") 
     except SourceUnreadable as error:
         problems.add(error.location, error.message)
         return None
+    before = len(problems.diagnostics)
     data = parse_yaml(source, shown, problems)
+    if data is None and len(problems.diagnostics) > before:
+        return None  # the YAML itself is broken: reported
     top = check_mapping(data, TOP_FIELDS, Location(shown, 1, 1), "the manifest", problems)
     if top is None:
         return None
@@ -113,7 +116,7 @@ class _ManifestReader:
         if "edition" not in data:
             return None
         block = data["edition"]
-        values = check_mapping(block, EDITION_FIELDS, data.value_location["edition"], '"edition"', self.problems)
+        values = check_mapping(block, EDITION_FIELDS, data.key_location["edition"], '"edition"', self.problems)
         if values is None or not {"title", "language", "identifier", "date"} <= values.keys():
             return None
         where = block.value_location

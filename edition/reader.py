@@ -86,7 +86,7 @@ def parse_text(source: str, path: str, problems: Collector, default_language: st
 
 
 def _text_meta(data, path: str, problems: Collector, default_language: str) -> m.TextMeta | None:
-    where = Location(path, 2, 1)
+    where = Location(path, 1, 1)
     values = check_mapping(data, FRONT_MATTER_FIELDS, where, "the front matter", problems)
     if values is None:
         return None
@@ -124,9 +124,14 @@ def parse_blocks(markdown: str, path: str, line_offset: int, problems: Collector
 
 def _parse_body(body: str, path: str, line_offset: int, problems: Collector, id_prefix: str,
                 allow_notes: bool = True):
-    tokens = MARKDOWN.parse(body, {})
+    env: dict = {}
+    tokens = MARKDOWN.parse(body, env)
     builder = _BlockBuilder(body.split("\n"), path, line_offset, problems, id_prefix, allow_notes)
     blocks = builder.blocks(tokens)
+    for key, note_id in env.get("footnotes", {}).get("refs", {}).items():
+        if note_id == -1:  # defined, never referred to: markdown-it drops it
+            label = key[1:]
+            problems.add(builder._footnote_location(label), f"note [^{label}] is never referred to in the text")
     return blocks, builder.notes()
 
 
@@ -291,7 +296,7 @@ class _BlockBuilder:
         unknown = [c for c in classes if c not in SPAN_CLASSES] + [k for k in attrs if k != "class"]
         if unknown or not classes:
             name = unknown[0] if unknown else "{}"
-            self.problems.add(self.location(inline_token, "]{"),
+            self.problems.add(self.location(inline_token, "{"),
                               f'unknown span attribute "{name}"{did_you_mean(name, SPAN_CLASSES)}; '
                               'use [words]{.smallcaps}')
             return _Group(children)

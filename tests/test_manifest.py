@@ -1,0 +1,96 @@
+"""Validation of the manifest: every problem, with its exact place."""
+
+from __future__ import annotations
+
+from .helpers import MANIFEST, diagnostics_of, write_project
+
+
+def test_a_sound_project_has_no_problems(tmp_path):
+    assert diagnostics_of(write_project(tmp_path)) == []
+
+
+def test_unknown_keys_are_errors_with_suggestions(tmp_path):
+    manifest = MANIFEST.replace("  title:", "  titel: x\n  title:") + "    note:\n      - at: x\n"
+    manifest = manifest.replace("texts:\n", "text:\n  - file: texts/one.md\ntexts:\n")
+    assert diagnostics_of(write_project(tmp_path, manifest)) == [
+        'manifest.yaml:2:3: unknown key "titel" in "edition" (did you mean "title"?)',
+        'manifest.yaml:7:1: unknown key "text" in the manifest (did you mean "texts"?)',
+        'manifest.yaml:11:5: unknown key "note" in a text entry (did you mean "notes"?)',
+    ]
+
+
+def test_malformed_yaml_is_reported_with_its_place(tmp_path):
+    manifest = MANIFEST.replace("  language: en", "  language: [en")
+    problems = diagnostics_of(write_project(tmp_path, manifest))
+    assert len(problems) == 1
+    assert problems[0].startswith("manifest.yaml:4:")
+    assert "invalid YAML" in problems[0]
+
+
+def test_wrong_types_and_missing_keys(tmp_path):
+    manifest = MANIFEST.replace("  date: 2026-01-01", "  date: 2026-01-01\n  bleed: sometimes") \
+        .replace("  language: en\n", "") + "    notes:\n      - at: [a, b]\n        note: x\n        occurrence: 0\n"
+    assert diagnostics_of(write_project(tmp_path, manifest)) == [
+        'manifest.yaml:1:1: "edition" has no "language"',
+        'manifest.yaml:5:10: "bleed" in "edition" must be true or false, not the text "sometimes"',
+        'manifest.yaml:9:13: "at" in a note must be a string, not a list',
+        'manifest.yaml:11:21: "occurrence" in a note must be 1 or more',
+    ]
+
+
+def test_missing_text_file_is_reported_where_it_is_listed(tmp_path):
+    manifest = MANIFEST + "  - file: texts/missing.md\n"
+    assert diagnostics_of(write_project(tmp_path, manifest)) == [
+        'manifest.yaml:8:5: the text "texts/missing.md" listed here does not exist',
+        "texts/missing.md:1:1: file not found",
+    ]
+
+
+def test_invalid_utf8_in_a_text(tmp_path):
+    path = write_project(tmp_path)
+    (tmp_path / "texts" / "one.md").write_bytes(b"---\ntitle: x\n---\nbad \xff byte\n")
+    assert diagnostics_of(path) == [
+        "texts/one.md:4:5: not valid UTF-8 (byte 0xff); save the file as UTF-8"
+    ]
+
+
+def test_empty_text_and_empty_manifest(tmp_path):
+    assert diagnostics_of(write_project(tmp_path, texts={"one.md": ""})) == ["texts/one.md:7:1: the text is empty"]
+    (tmp_path / "manifest.yaml").write_text("", encoding="utf-8")
+    assert diagnostics_of(tmp_path / "manifest.yaml") == [
+        "manifest.yaml:1:1: the manifest must be a mapping of keys to values, not nothing"
+    ]
+
+
+def test_duplicate_keys_and_files(tmp_path):
+    manifest = MANIFEST.replace("  date: 2026-01-01", "  date: 2026-01-01\n  title: Again") \
+        + "  - file: texts/one.md\n"
+    assert diagnostics_of(write_project(tmp_path, manifest)) == [
+        'manifest.yaml:6:3: duplicate key "title" (first at line 2)',
+        'manifest.yaml:9:11: "texts/one.md" is listed twice (first at line 8)',
+    ]
+
+
+def test_versions_give_the_current_version_and_date(tmp_path):
+    manifest = MANIFEST + """\
+versions:
+  - version: "1.0"
+    date: 2026-01-01
+    changes: First edition.
+  - version: 1.1
+    date: 2026-02-03
+    changes: Two corrections.
+"""
+    import edition
+
+    loaded = edition.load(write_project(tmp_path, manifest))
+    assert loaded.metadata.version == "1.1"
+    assert loaded.metadata.modified == "2026-02-03"
+    assert [v.number for v in loaded.versions] == ["1.0", "1.1"]
+
+
+def test_unknown_trim_size(tmp_path):
+    manifest = MANIFEST.replace("  date: 2026-01-01", "  date: 2026-01-01\n  trim: a6")
+    assert diagnostics_of(write_project(tmp_path, manifest)) == [
+        'manifest.yaml:6:9: unknown trim size "a6"; known: a5, a4, 6x9in, letter'
+    ]
