@@ -21,8 +21,9 @@ __all__ = ["load", "Edition", "EditionError", "InvalidEdition", "UsageError", "B
            "Diagnostic", "Location", "__version__"]
 
 
-def load(manifest_path: str | Path = "manifest.yaml") -> Edition:
-    """Reads the manifest and its texts and returns the resolved Edition."""
+def load(manifest_path: str | Path = "manifest.yaml", cache=None) -> Edition:
+    """Reads the manifest and its texts and returns the resolved Edition.
+    `cache` (a `cache.TextCache`) spares re-parsing texts that did not change."""
     from .annotate import resolve
     from .errors import Collector
     from .manifest import load_manifest
@@ -30,7 +31,7 @@ def load(manifest_path: str | Path = "manifest.yaml") -> Edition:
     path = Path(manifest_path)
     problems = Collector()
     manifest = load_manifest(path, problems, shown_as=_shown(path))
-    edition = resolve(manifest, problems) if manifest else None
+    edition = resolve(manifest, problems, cache) if manifest else None
     problems.raise_if_any()
     assert edition is not None
     return edition

@@ -209,13 +209,18 @@ def wrap_range(inlines, start: int, end: int, make) -> tuple:
 # --- resolving --------------------------------------------------------------
 
 
-def resolve(manifest: Manifest, problems: Collector) -> m.Edition | None:
+def resolve(manifest: Manifest, problems: Collector, cache=None) -> m.Edition | None:
     """The fully resolved Edition, or None after reporting every problem."""
     language = manifest.metadata.language
-    front = tuple(t for t in (_resolve_text(e, manifest.root, language, problems) for e in manifest.front) if t)
+
+    def texts_of(entries):
+        resolved = (_resolve_text(entry, manifest.root, language, problems, cache) for entry in entries)
+        return tuple(text for text in resolved if text)
+
+    front = texts_of(manifest.front)
     parts = []
     for number, part in enumerate(manifest.parts, start=1):
-        texts = tuple(t for t in (_resolve_text(e, manifest.root, language, problems) for e in part.texts) if t)
+        texts = texts_of(part.texts)
         parts.append(m.Part(part.title, texts, f"part-{number}" if part.title else ""))
     if problems:
         return None
@@ -223,8 +228,8 @@ def resolve(manifest: Manifest, problems: Collector) -> m.Edition | None:
                      versions=manifest.versions)
 
 
-def _resolve_text(entry: TextEntry, root: Path, language: str, problems: Collector) -> m.Text | None:
-    text = read_text(root, entry.file, problems, default_language=language)
+def _resolve_text(entry: TextEntry, root: Path, language: str, problems: Collector, cache) -> m.Text | None:
+    text = read_text(root, entry.file, problems, default_language=language, cache=cache)
     if text is None:
         if not (root / entry.file).exists():
             # Point at the manifest too: that is where the name is written.

@@ -52,14 +52,23 @@ MARKDOWN = _markdown()
 
 
 def read_text(root: Path, relative_path: str, problems: Collector,
-              default_language: str = "") -> m.Text | None:
-    """Reads one text file; reports problems and returns None if unusable."""
+              default_language: str = "", cache=None) -> m.Text | None:
+    """Reads one text file; reports problems and returns None if unusable.
+    With a `cache.TextCache`, an unchanged text is not parsed again."""
     try:
         source = read_text_file(root / relative_path, relative_path)
     except SourceUnreadable as error:
         problems.add(error.location, error.message)
         return None
-    return parse_text(source, relative_path, problems, default_language)
+    if cache is None:
+        return parse_text(source, relative_path, problems, default_language)
+    key = cache.key(relative_path, source, default_language)
+    text = cache.get(key)
+    if text is None:
+        text = parse_text(source, relative_path, problems, default_language)
+        if text is not None:
+            cache.put(key, text)
+    return text
 
 
 def parse_text(source: str, path: str, problems: Collector, default_language: str = "") -> m.Text | None:
