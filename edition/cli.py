@@ -61,6 +61,19 @@ def _parser() -> argparse.ArgumentParser:
     importer.add_argument("--output", "-o", metavar="texts/NAME.md", help="where to write (default: print it)")
     importer.set_defaults(run=run_import)
 
+    diff = commands.add_parser("diff", help="show what changed between two built EPUBs or two git revisions")
+    manifest_option(diff)
+    diff.add_argument("old", metavar="OLD", help="a built .epub, or a git revision (e.g. HEAD~1)")
+    diff.add_argument("new", metavar="NEW", help="a built .epub, or a git revision, or 'worktree'")
+    diff.set_defaults(run=run_diff)
+
+    watch = commands.add_parser("watch", help="rebuild whenever the manifest, a text or a style changes")
+    manifest_option(watch)
+    watch.add_argument("--format", "-f", choices=("all", "epub", "pdf"), default="all")
+    watch.add_argument("--output", "-o", default=None, metavar="DIR")
+    watch.add_argument("--profile", choices=("screen", "print"), default="screen")
+    watch.set_defaults(run=run_watch)
+
     new = commands.add_parser("new", help="create a new edition project in DIR")
     new.add_argument("directory", metavar="DIR")
     new.set_defaults(run=run_new)
@@ -86,20 +99,71 @@ def run_check(args) -> int:
 
 
 def run_build(args) -> int:
-    from .builders import BuildOptions, builders
+    from .builders import BuildOptions, build_all
+    from .cache import TextCache
 
     manifest = Path(args.manifest)
-    say = (lambda *a, **k: None) if args.quiet else print
-    started = time.monotonic()
-    edition = load(manifest)
     output = Path(args.output) if args.output else manifest.parent / "build"
-    wanted = builders() if args.format == "all" else {args.format: builders()[args.format]}
-    options = BuildOptions(profile=args.profile, styles_dir=styles_dir_for(manifest.parent))
-    for name, builder_class in wanted.items():
-        began = time.monotonic()
-        path = builder_class().build(edition, output, options)
-        say(f"wrote {path} ({path.stat().st_size // 1024} KiB, {time.monotonic() - began:.1f} s)")
-    say(f"built {len(wanted)} output(s) in {time.monotonic() - started:.1f} s")
+    progress = Progress(quiet=args.quiet)
+    started = time.monotonic()
+    progress.stage("reading the manifest and the texts")
+    edition = load(manifest, cache=TextCache(output / ".cache"))
+    formats = ("epub", "pdf") if args.format == "all" else (args.format,)
+    options = BuildOptions(profile=args.profile, styles_dir=styles_dir_for(manifest.parent), progress=progress.stage)
+    paths = build_all(edition, output, formats, options)
+    progress.done()
+    for path in paths:
+        progress.say(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")
+    progress.say(f"built in {time.monotonic() - started:.1f} s")
+    return 0
+
+
+class Progress:
+    """Stages of a long build: on a terminal, one line rewritten in place;
+    elsewhere, nothing until the result (parseable output); --quiet: nothing."""
+
+    def __init__(self, quiet: bool = False, stream=None):
+        self.stream = stream or sys.stderr
+        self.quiet = quiet
+        self.live = not quiet and self.stream.isatty()
+
+    def stage(self, what: str) -> None:
+        if self.live:
+            self.stream.write(f"\r\033[K{what}…")
+            self.stream.flush()
+
+    def done(self) -> None:
+        if self.live:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+    def say(self, line: str) -> None:
+        if not self.quiet:
+            print(line)
+
+
+def run_diff(args) -> int:
+    from .diff import compare, snapshot_of, snapshot_of_edition
+
+    manifest = Path(args.manifest)
+    old = snapshot_of(args.old, manifest)
+    new = snapshot_of_edition(load(manifest)) if args.new == "worktree" else snapshot_of(args.new, manifest)
+    lines = compare(old, new, colour=sys.stdout.isatty())
+    print("\n".join(lines) if lines else "no differences in text, notes or metadata")
+    return 0
+
+
+def run_watch(args) -> int:
+    from .watch import Watcher
+
+    manifest = Path(args.manifest)
+    output = Path(args.output) if args.output else manifest.parent / "build"
+    formats = ("epub", "pdf") if args.format == "all" else (args.format,)
+    watcher = Watcher(manifest, output, formats, args.profile, styles_dir_for(manifest.parent))
+    try:
+        watcher.run()
+    except KeyboardInterrupt:
+        print("\nstopped watching.")
     return 0
 
 

@@ -35,11 +35,29 @@ class Builder:
         raise NotImplementedError
 
     @final
+    def target(self, edition: Edition, output_dir: Path) -> Path:
+        return output_dir / f"{edition.metadata.slug}{self.suffix}"
+
+    @final
     def build(self, edition: Edition, output_dir: Path, options: BuildOptions) -> Path:
-        target = output_dir / f"{edition.metadata.slug}{self.suffix}"
+        target = self.target(edition, output_dir)
         data = self.render(edition, options)
         write_atomically(target, data)
         return target
+
+
+def build_all(edition: Edition, output_dir: Path, formats: tuple[str, ...], options: BuildOptions) -> list[Path]:
+    """Renders every format first and writes only when all have succeeded,
+    so a failure leaves all the previous outputs as they were."""
+    available = builders()
+    rendered = []
+    for name in formats:
+        builder = available[name]()
+        options.progress(f"{name}: rendering")
+        rendered.append((builder.target(edition, output_dir), builder.render(edition, options)))
+    for target, data in rendered:
+        write_atomically(target, data)
+    return [target for target, _ in rendered]
 
 
 def write_atomically(target: Path, data: bytes) -> None:
