@@ -1,0 +1,647 @@
+"""The EPUB 3 builder: one XHTML file per text, endnotes that pop up, a nav
+document and an NCX, packaged with ebooklib and re-packed reproducibly.
+
+Every content document, the navigation document and the NCX are rendered by
+Jinja2 templates in `edition/templates/epub/` from the records below (the
+templates hold no logic); ebooklib writes the package document (metadata,
+manifest, spine, guide) and the zip, which `epubzip.repack` then makes
+byte-for-byte reproducible. Nothing is fetched and nothing reads the clock:
+`dcterms:modified` is the date of the edition's current version.
+
+Reading order: cover, title page, colophon, contents (the nav document),
+front matter, [part title pages and] texts, notes, list of emendations.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from ebooklib import epub
+from markupsafe import Markup
+
+from .. import model as m
+from ..errors import BuildFailed
+from ..render import HtmlRenderer, make_env, plain
+from . import Builder, BuildOptions
+from .cover import FONT_FILES, CoverText, draw_cover
+from .epubzip import build_timestamp, repack, utc_midnight
+
+XHTML = "application/xhtml+xml"
+NCX = "application/x-dtbncx+xml"
+STYLESHEET = "css/epub.css"
+COVER_PAGE = "cover.xhtml"
+TITLE_PAGE = "titlepage.xhtml"
+COLOPHON = "colophon.xhtml"
+NAV = "nav.xhtml"
+NOTES = "endnotes.xhtml"
+EMENDATIONS = "emendations.xhtml"
+IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+
+# Front-matter texts whose title names their role get its semantics.
+FRONT_SEMANTICS = {
+    "introduction": ("introduction", "doc-introduction"),
+    "preface": ("preface", "doc-preface"),
+    "foreword": ("foreword", "doc-foreword"),
+    "prologue": ("prologue", "doc-prologue"),
+    "acknowledgements": ("acknowledgments", "doc-acknowledgments"),
+    "acknowledgments": ("acknowledgments", "doc-acknowledgments"),
+}
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+ACCESSIBILITY_SUMMARY = (
+    "This publication is text only, apart from its cover image, which has a text alternative. It has a "
+    "table of contents, structural headings, landmarks and a logical reading order. The reader's own "
+    "typeface, size and colours are respected. Notes are linked to and from the text.")
+CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
+
+
+# --- rendering the model to XHTML -------------------------------------------
+
+
+class EpubRenderer(HtmlRenderer):
+    """XHTML for an EPUB: a note mark links into the one endnotes file, the
+    letter furniture gets its structural semantics, and only web and mail
+    links stay links (a reading system has nothing else to open)."""
+
+    def __init__(self, editorial_note_ids: frozenset[str] = frozenset()):
+        self.editorial_note_ids = editorial_note_ids
+
+    def note_ref(self, node: m.NoteRef) -> Markup:
+        kind = "noteref editorial" if node.note_id in self.editorial_note_ids else "noteref"
+        return Markup('<a href="%s#%s" id="%s" class="%s" epub:type="noteref" role="doc-noteref">%d</a>') % (
+            NOTES, node.note_id, node.ref_id, kind, node.number)
+
+    def division(self, block: m.Division) -> Markup:
+        inner = self.blocks(block.blocks)
+        if block.kind == m.DivisionKind.SIGNATURE:
+            return Markup('<footer class="signature" epub:type="z3998:signature">\n%s\n</footer>') % inner
+        if block.kind == m.DivisionKind.SALUTATION:
+            return Markup('<div class="salutation" epub:type="z3998:salutation">\n%s\n</div>') % inner
+        return super().division(block)
+
+    def link(self, node: m.Link) -> Markup:
+        if not node.url.lower().startswith(("http://", "https://", "mailto:")):
+            return self.inlines(node.children)
+        return super().link(node)
+
+    def endnote(self, note: m.Note, backlink: str) -> Markup:
+        """A note's blocks, its kind shown first (for an editorial note) and
+        a link back to its mark last, both inside the paragraphs when it can."""
+        label = Markup('<span class="note-label">Editor’s note.</span> ') if self._editorial(note) else Markup("")
+        back = Markup(' <a href="%s" class="backlink" epub:type="backlink" role="doc-backlink" '
+                      'aria-label="Back to the text, note %d">↩\ufe0e</a>') % (backlink, note.number)
+        out: list[Markup] = []
+        blocks = note.blocks
+        if label and not (blocks and isinstance(blocks[0], m.Paragraph)):
+            out.append(Markup("<p>%s</p>") % label.rstrip())
+        for index, block in enumerate(blocks):
+            first, last = index == 0, index == len(blocks) - 1
+            if isinstance(block, m.Paragraph) and (first or last):
+                out.append(Markup("<p>%s%s%s</p>") % (label if first else "", self.inlines(block.children),
+                                                      back if last else ""))
+            else:
+                out.append(self.block(block))
+        if not (blocks and isinstance(blocks[-1], m.Paragraph)):
+            out.append(Markup("<p>%s</p>") % back.lstrip())
+        return Markup("\n").join(out)
+
+    def _editorial(self, note: m.Note) -> bool:
+        return note.kind == m.NoteKind.EDITORIAL
+
+
+# --- what the templates are given -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """What every XHTML page needs: its <title>, language and place in the book."""
+
+    title: str
+    lang: str
+    matter: str  # frontmatter | bodymatter | backmatter
+    stylesheet: str = STYLESHEET
+
+
+@dataclass(frozen=True)
+class CoverView:
+    src: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class TitlePageView:
+    title: str
+    subtitle: str
+    editor: str
+    publisher: str
+
+
+@dataclass(frozen=True)
+class SourceView:
+    title: str
+    href: str
+    authors: str
+    date: str
+    source: str
+    transcription: str
+    extract: bool
+    lang: str  # "" when it is the edition's language
+
+
+@dataclass(frozen=True)
+class VersionView:
+    number: str
+    date_iso: str
+    date: str
+    changes: str
+
+
+@dataclass(frozen=True)
+class ColophonView:
+    title: str
+    subtitle: str
+    editor: str
+    publisher: str
+    version: str
+    version_date_iso: str
+    version_date: str
+    identifier: str
+    rights: str
+    description: str
+    sources: tuple[SourceView, ...]
+    versions: tuple[VersionView, ...]
+    generated_cover: bool
+
+
+@dataclass(frozen=True)
+class TextView:
+    id: str
+    title: str
+    subtitle: str
+    authors: str
+    date_iso: str
+    date: str
+    source: str
+    extract: bool
+    epub_type: str  # "" for a front-matter text of no known kind
+    role: str
+    headnote: Markup
+    body: Markup
+    apparatus_lang: str  # the edition's language where the text has another, else ""
+
+
+@dataclass(frozen=True)
+class PartView:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class NoteView:
+    id: str
+    editorial: bool
+    lang: str
+    body: Markup
+
+
+@dataclass(frozen=True)
+class NoteGroup:
+    id: str
+    title: str
+    href: str
+    lang: str
+    notes: tuple[NoteView, ...]
+
+
+@dataclass(frozen=True)
+class EmendationView:
+    href: str
+    context: str
+    source_reading: str
+    emended: Markup
+    reason: str
+
+
+@dataclass(frozen=True)
+class EmendationGroup:
+    id: str
+    title: str
+    href: str
+    lang: str
+    items: tuple[EmendationView, ...]
+
+
+@dataclass(frozen=True)
+class NavPoint:
+    title: str
+    href: str
+    children: tuple["NavPoint", ...] = ()
+    lang: str = ""  # where the title's language is not the edition's
+
+
+@dataclass(frozen=True)
+class Landmark:
+    type: str
+    href: str
+    title: str
+
+
+@dataclass(frozen=True)
+class NcxPoint:
+    id: str
+    play_order: int
+    title: str
+    src: str
+    children: tuple["NcxPoint", ...] = ()
+
+
+@dataclass(frozen=True)
+class NcxView:
+    uid: str
+    title: str
+    lang: str
+    depth: int
+    points: tuple[NcxPoint, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One XHTML file of the spine."""
+
+    id: str  # its manifest id
+    href: str  # its path inside the package folder
+    content: bytes
+    properties: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Resource:
+    id: str
+    href: str
+    media_type: str
+    content: bytes
+
+
+# --- the builder --------------------------------------------------------------
+
+
+class EpubBuilder(Builder):
+    name = "epub"
+    suffix = ".epub"
+
+    def render(self, edition: m.Edition, options: BuildOptions) -> bytes:
+        book = _BookWriter(edition, _Styles.find(edition, options), options.progress)
+        data = book.package()
+        return repack(data, build_timestamp(edition.metadata.modified or edition.metadata.date))
+
+
+@dataclass(frozen=True)
+class _Styles:
+    stylesheet: Path
+    fonts: Path
+    templates: Path  # the project's template overrides, searched first
+
+    @staticmethod
+    def find(edition: m.Edition, options: BuildOptions) -> "_Styles":
+        """The project's own styles where it has them, the tool's otherwise."""
+        from ..project import default_styles_dir
+
+        default = default_styles_dir()
+        own = options.styles_dir or Path(edition.root) / edition.styles_dir
+        stylesheet = own / "epub.css" if (own / "epub.css").is_file() else default / "epub.css"
+        fonts = own / "fonts"
+        if not all((fonts / name).is_file() for name in FONT_FILES):
+            fonts = default / "fonts"
+        return _Styles(stylesheet, fonts, own / "templates" / "epub")
+
+
+class _BookWriter:
+    """Renders every file of one edition's EPUB and hands them to ebooklib."""
+
+    def __init__(self, edition: m.Edition, styles: _Styles, progress=lambda stage: None):
+        self.edition = edition
+        self.progress = progress
+        self.meta = edition.metadata
+        self.styles = styles
+        self.env = make_env("epub", styles.templates)
+        self.renderer = EpubRenderer(frozenset(
+            note.id for text in edition.front + edition.texts for note in text.notes
+            if note.kind == m.NoteKind.EDITORIAL))
+        self.noted = tuple(text for text in edition.front + edition.texts if text.notes)
+        self.emended = tuple(text for text in edition.front + edition.texts if text.corrections)
+
+    # --- the package ---
+    def package(self) -> bytes:
+        cover_image = self.cover_image()
+        self.progress("epub: rendering the pages")
+        documents = self.documents(cover_image)
+        self.progress("epub: packaging")
+        book = epub.EpubBook()
+        book.metadata[epub.NAMESPACES["OPF"]].pop("generator", None)  # it names the library's version
+        book.IDENTIFIER_ID = "pub-id"
+        self.describe(book)
+        book.set_cover(cover_image.href, cover_image.content, create_page=False)
+        book.add_item(epub.EpubItem(uid="css", file_name=STYLESHEET, media_type="text/css",
+                                    content=self.styles.stylesheet.read_bytes()))
+        book.add_item(epub.EpubItem(uid="ncx", file_name="toc.ncx", media_type=NCX, content=self.ncx()))
+        spine = []
+        for document in documents:
+            item = epub.EpubItem(uid=document.id, file_name=document.href, media_type=XHTML,
+                                 content=document.content)
+            item.properties = list(document.properties)
+            book.add_item(item)
+            spine.append(item)
+        book.spine = spine  # the spine's toc="ncx" names the NCX by its id
+        book.guide = [
+            {"type": "cover", "href": COVER_PAGE, "title": "Cover"},
+            {"type": "title-page", "href": TITLE_PAGE, "title": "Title Page"},
+            {"type": "toc", "href": NAV, "title": "Contents"},
+            {"type": "text", "href": self.start_of_body(), "title": "Start"},
+        ]
+        out = io.BytesIO()
+        epub.write_epub(out, book, {
+            "mtime": utc_midnight(self.meta.modified or self.meta.date),
+            "raise_exceptions": True,
+            "epub3_pages": False,  # would list every element with an epub:type and an id
+            "epub3_landmark": False,
+            "play_order": {"enabled": False},
+        })
+        return out.getvalue()
+
+    def describe(self, book: epub.EpubBook) -> None:
+        """The package metadata, accessibility metadata included."""
+        meta = self.meta
+        book.set_identifier(meta.identifier)
+        book.add_metadata("DC", "title", meta.title, {"id": "title"})
+        book.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})
+        if meta.subtitle:
+            book.add_metadata("DC", "title", meta.subtitle, {"id": "subtitle"})
+            book.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
+        book.set_language(meta.language)
+        for number, author in enumerate(self.edition.authors, start=1):
+            book.add_author(author, role="aut", uid=f"creator-{number}")  # its own id each: see ebooklib
+        if meta.editor:
+            book.add_metadata("DC", "contributor", meta.editor, {"id": "editor"})
+            book.add_metadata(None, "meta", "edt", {"refines": "#editor", "property": "role",
+                                                    "scheme": "marc:relators"})
+        for name, value in (("publisher", meta.publisher), ("rights", meta.rights),
+                            ("description", meta.description), ("date", meta.date)):
+            if value:
+                book.add_metadata("DC", name, value)
+        for source in dict.fromkeys(text.meta.source for text in self.edition.texts):
+            book.add_metadata("DC", "source", source)
+        for keyword in meta.keywords:
+            book.add_metadata("DC", "subject", keyword)
+        for prop, values in (
+            ("schema:accessMode", ("textual",)),
+            ("schema:accessModeSufficient", ("textual",)),
+            ("schema:accessibilityFeature", ("alternativeText", "displayTransformability", "readingOrder",
+                                             "structuralNavigation", "tableOfContents")),
+            ("schema:accessibilityHazard", ("none",)),
+            ("schema:accessibilitySummary", (ACCESSIBILITY_SUMMARY,)),
+            ("dcterms:conformsTo", (CONFORMANCE,)),
+            ("a11y:certifiedBy", tuple(filter(None, (meta.publisher or meta.editor,)))),
+        ):
+            for value in values:
+                book.add_metadata(None, "meta", value, {"property": prop})
+
+    # --- the files ---
+    def cover_image(self) -> Resource:
+        if self.meta.cover:
+            path = Path(self.edition.root) / self.meta.cover
+            media_type = IMAGE_TYPES.get(path.suffix.lower())
+            if media_type is None:
+                raise BuildFailed(f"{self.meta.cover}: a cover must be a JPEG or PNG image")
+            try:
+                content = path.read_bytes()
+            except OSError as error:
+                raise BuildFailed(f"{self.meta.cover}: cannot read the cover: {error.strerror or error}") from None
+            return Resource("cover-img", f"images/cover{path.suffix.lower()}", media_type, content)
+        self.progress("epub: drawing the cover")
+        text = CoverText(self.meta.title, self.meta.subtitle, self.meta.editor, self.meta.publisher)
+        return Resource("cover-img", "images/cover.jpg", "image/jpeg", draw_cover(text, self.styles.fonts))
+
+    def documents(self, cover_image: Resource) -> list[Document]:
+        docs = [
+            self.page("cover", COVER_PAGE, "cover.xhtml.j2", Page("Cover", self.meta.language, "frontmatter"),
+                      cover=CoverView(cover_image.href, self.cover_alt())),
+            self.page("titlepage", TITLE_PAGE, "titlepage.xhtml.j2",
+                      Page(self.meta.title, self.meta.language, "frontmatter"),
+                      titlepage=TitlePageView(self.meta.title, self.meta.subtitle, self.meta.editor,
+                                              self.meta.publisher)),
+            self.page("colophon", COLOPHON, "colophon.xhtml.j2",
+                      Page("Colophon", self.meta.language, "frontmatter"),
+                      colophon=self.colophon_view()),
+            self.page("nav", NAV, "nav.xhtml.j2", Page("Contents", self.meta.language, "frontmatter"),
+                      properties=("nav",), toc=self.toc(), landmarks=self.landmarks()),
+        ]
+        docs += [self.text_document(text, front=True) for text in self.edition.front]
+        for part in self.edition.parts:
+            if part.title:
+                docs.append(self.page(part.id, f"{part.id}.xhtml", "part.xhtml.j2",
+                                      Page(part.title, self.meta.language, "bodymatter"),
+                                      part=PartView(part.id, part.title)))
+            docs += [self.text_document(text, front=False) for text in part.texts]
+        if self.noted:
+            docs.append(self.page("endnotes", NOTES, "endnotes.xhtml.j2",
+                                  Page("Notes", self.meta.language, "backmatter"), groups=self.note_groups()))
+        if self.emended:
+            docs.append(self.page("emendations", EMENDATIONS, "emendations.xhtml.j2",
+                                  Page("List of Emendations", self.meta.language, "backmatter"),
+                                  groups=self.emendation_groups()))
+        return docs
+
+    def page(self, doc_id: str, href: str, template: str, page: Page, properties: tuple[str, ...] = (),
+             **context) -> Document:
+        content = self.env.get_template(template).render(page=page, **context)
+        return Document(doc_id, href, content.encode("utf-8"), properties)
+
+    def text_document(self, text: m.Text, front: bool) -> Document:
+        epub_type, role = ("chapter", "doc-chapter")
+        if front:
+            epub_type, role = FRONT_SEMANTICS.get(text.meta.title.strip().lower(), ("", ""))
+        meta = text.meta
+        view = TextView(
+            id=text.id, title=meta.title, subtitle=meta.subtitle, authors=join_names(meta.authors),
+            date_iso="" if front else meta.date, date="" if front else long_date(meta.date_shown),
+            source="" if front else meta.source, extract=meta.extract, epub_type=epub_type, role=role,
+            headnote=self.renderer.blocks(text.headnote), body=self.renderer.blocks(text.blocks),
+            apparatus_lang=self.meta.language if self.lang_if_other(text) else "")
+        page = Page(meta.title, self.lang(text), "frontmatter" if front else "bodymatter")
+        return self.page(text.id, href_of(text), "text.xhtml.j2", page, text=view)
+
+    def cover_alt(self) -> str:
+        words = [self.meta.title]
+        if self.meta.subtitle:
+            words.append(self.meta.subtitle)
+        if self.meta.editor:
+            words.append(f"edited by {self.meta.editor}")
+        return "Cover: " + ", ".join(words)
+
+    def colophon_view(self) -> ColophonView:
+        meta = self.meta
+        sources = tuple(
+            SourceView(title=t.meta.title, href=href_of(t), authors=join_names(t.meta.authors),
+                       date=long_date(t.meta.date_shown), source=sentence(t.meta.source),
+                       transcription=sentence(t.meta.transcription), extract=t.meta.extract,
+                       lang=self.lang_if_other(t))
+            for t in self.edition.texts)
+        versions = tuple(VersionView(v.number, v.date, long_date(v.date), v.changes) for v in self.edition.versions)
+        version_date = meta.modified or meta.date
+        return ColophonView(
+            title=meta.title, subtitle=meta.subtitle, editor=meta.editor, publisher=meta.publisher,
+            version=meta.version, version_date_iso=version_date, version_date=long_date(version_date),
+            identifier=meta.identifier, rights=meta.rights, description=meta.description, sources=sources,
+            versions=versions, generated_cover=not meta.cover)
+
+    def note_groups(self) -> tuple[NoteGroup, ...]:
+        groups = []
+        for text in self.noted:
+            notes = tuple(
+                NoteView(id=note.id, editorial=note.kind == m.NoteKind.EDITORIAL,
+                         lang="" if note.kind == m.NoteKind.EDITORIAL else self.lang_if_other(text),
+                         body=self.renderer.endnote(note, f"{href_of(text)}#{note.ref_id}"))
+                for note in text.notes)
+            groups.append(NoteGroup(f"notes-{text.id}", text.meta.title, href_of(text), self.lang_if_other(text),
+                                    notes))
+        return tuple(groups)
+
+    def emendation_groups(self) -> tuple[EmendationGroup, ...]:
+        groups = []
+        for text in self.emended:
+            shown = emendations_in(text.blocks)
+            items = tuple(
+                EmendationView(href=f"{href_of(text)}#{c.id}", context=c.context, source_reading=c.find,
+                               emended=self.renderer.inlines(shown[c.id].children) if c.id in shown
+                               else Markup.escape(c.replace),
+                               reason=c.reason.rstrip("."))
+                for c in text.corrections)
+            groups.append(EmendationGroup(f"emendations-{text.id}", text.meta.title, href_of(text),
+                                          self.lang_if_other(text), items))
+        return tuple(groups)
+
+    # --- navigation ---
+    def toc(self) -> tuple[NavPoint, ...]:
+        """Front matter, parts → texts → section headings, back matter."""
+        points = [NavPoint("Title Page", TITLE_PAGE), NavPoint("Colophon", COLOPHON)]
+        points += [self.text_point(text) for text in self.edition.front]
+        for part in self.edition.parts:
+            texts = tuple(self.text_point(text) for text in part.texts)
+            if part.title:
+                points.append(NavPoint(part.title, f"{part.id}.xhtml", texts))
+            else:
+                points += texts
+        if self.noted:
+            points.append(NavPoint("Notes", NOTES))
+        if self.emended:
+            points.append(NavPoint("List of Emendations", EMENDATIONS))
+        return tuple(points)
+
+    def text_point(self, text: m.Text) -> NavPoint:
+        href, lang = href_of(text), self.lang_if_other(text)
+        sections: list[NavPoint] = []
+        for heading in text.headings:
+            point = NavPoint(plain(heading.children).strip(), f"{href}#{heading.id}", lang=lang)
+            if heading.level > 2 and sections:
+                last = sections[-1]
+                sections[-1] = NavPoint(last.title, last.href, last.children + (point,), lang)
+            else:
+                sections.append(point)
+        return NavPoint(text.meta.title, href, tuple(sections), lang)
+
+    def landmarks(self) -> tuple[Landmark, ...]:
+        marks = [Landmark("cover", COVER_PAGE, "Cover"), Landmark("titlepage", TITLE_PAGE, "Title Page"),
+                 Landmark("toc", f"{NAV}#toc", "Contents"), Landmark("bodymatter", self.start_of_body(), "Start")]
+        if self.noted:
+            marks.append(Landmark("endnotes", NOTES, "Notes"))
+        return tuple(marks)
+
+    def start_of_body(self) -> str:
+        first = self.edition.parts[0]
+        return f"{first.id}.xhtml" if first.title else href_of(first.texts[0])
+
+    def ncx(self) -> bytes:
+        """The EPUB 2 table of contents: the nav's toc, two levels at most
+        (Kindle shows no more), numbered in reading order."""
+        counter = iter(range(1, 10**6))
+
+        def points(entries, depth):
+            result = []
+            for entry in entries:
+                number = next(counter)
+                children = points(entry.children, depth + 1) if depth < 2 else ()
+                result.append(NcxPoint(f"navpoint-{number}", number, entry.title, entry.href, children))
+            return tuple(result)
+
+        tree = points(self.toc(), 1)
+        depth = 2 if any(point.children for point in tree) else 1
+        view = NcxView(self.meta.identifier, self.meta.title, self.meta.language, depth, tree)
+        return self.env.get_template("toc.ncx.j2").render(ncx=view).encode("utf-8")
+
+    # --- languages ---
+    def lang(self, text: m.Text) -> str:
+        return text.meta.language or self.meta.language
+
+    def lang_if_other(self, text: m.Text) -> str:
+        return "" if self.lang(text) == self.meta.language else self.lang(text)
+
+
+# --- small helpers ------------------------------------------------------------
+
+
+def href_of(text: m.Text) -> str:
+    return f"{text.id}.xhtml"
+
+
+def join_names(names) -> str:
+    names = list(names)
+    if len(names) < 3:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def sentence(words: str) -> str:
+    """`words` ending with a full stop, unless they end with punctuation already."""
+    words = words.strip()
+    return words if not words or words[-1] in ".!?…" else words + "."
+
+
+def long_date(iso: str) -> str:
+    """'1926-01-09' → '9 January 1926'; '1941-08' → 'August 1941'; other
+    wording (a text's own `date_text`) is kept as it is."""
+    parts = iso.split("-")
+    if not all(part.isdigit() for part in parts) or len(parts) > 3:
+        return iso
+    if len(parts) == 1:
+        return parts[0]
+    month = MONTHS[int(parts[1]) - 1]
+    if len(parts) == 2:
+        return f"{month} {parts[0]}"
+    return f"{int(parts[2])} {month} {parts[0]}"
+
+
+def emendations_in(blocks) -> dict[str, m.Emendation]:
+    """The emendations of a text by correction id, to show each as the text does."""
+    found: dict[str, m.Emendation] = {}
+
+    def inlines(nodes):
+        for node in nodes:
+            if isinstance(node, m.Emendation):
+                found[node.correction_id] = node
+            if isinstance(node, m.CONTAINER_INLINES):
+                inlines(node.children)
+
+    def walk(items):
+        for block in items:
+            if isinstance(block, (m.Paragraph, m.Heading)):
+                inlines(block.children)
+            elif isinstance(block, (m.BlockQuote, m.Division, m.ListItem)):
+                walk(block.blocks)
+            elif isinstance(block, m.ListBlock):
+                walk(block.items)
+
+    walk(blocks)
+    return found
