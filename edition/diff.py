@@ -106,7 +106,7 @@ def snapshot_of_epub(path: Path) -> Snapshot:
             continue
         title = "".join(document.find(f"{XHTML}head/{XHTML}title").itertext()).strip() \
             if document.find(f"{XHTML}head/{XHTML}title") is not None else href
-        paragraphs = [" ".join("".join(e.itertext()).split()) for e in document.iter()
+        paragraphs = [" ".join(_words_of(e).split()) for e in document.iter()
                       if e.tag.removeprefix(XHTML) in BLOCK_TAGS and not _has_block_child(e)]
         key, n = title, 1
         while key in snapshot:
@@ -114,6 +114,14 @@ def snapshot_of_epub(path: Path) -> Snapshot:
             key = f"{title} ({n})"
         snapshot[key] = [p for p in paragraphs if p]
     return snapshot
+
+
+def _words_of(element) -> str:
+    """The element's text, with note marks written [n] as in model snapshots."""
+    if element.tag == f"{XHTML}a" and "noteref" in (element.get("class") or "").split():
+        return f"[{''.join(element.itertext()).strip()}]" + (element.tail or "")
+    inner = "".join(_words_of(child) for child in element)
+    return (element.text or "") + inner + (element.tail or "")
 
 
 def _has_block_child(element) -> bool:
@@ -174,6 +182,7 @@ def compare(old: Snapshot, new: Snapshot, colour: bool = False) -> list[str]:
             continue
         if before is None:
             lines.append(f"== {section} (new)")
+            lines.extend(f"  ¶{n} added: " + _mark(p, "+", colour) for n, p in enumerate(after, start=1))
             continue
         if after is None:
             lines.append(f"== {section} (removed)")

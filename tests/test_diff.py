@@ -37,7 +37,9 @@ def test_one_correction_and_one_new_note(tmp_path):
         "  ¶2: The party was strong once and[-.-] forever, said the letter.",
         "  ¶3: Another paragraph{+[1]+}.",
         "== Notes to One (new)",
+        "  ¶1 added: {+1. [editorial] A new note.+}",
         "== Emendations (new)",
+        "  ¶1 added: {+One: once and. forever → once and forever (stray full stop)+}",
     ]
 
 

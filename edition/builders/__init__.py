@@ -54,7 +54,11 @@ def build_all(edition: Edition, output_dir: Path, formats: tuple[str, ...], opti
     for name in formats:
         builder = available[name]()
         options.progress(f"{name}: rendering")
-        rendered.append((builder.target(edition, output_dir), builder.render(edition, options)))
+        try:
+            data = builder.render(edition, options)
+        except OSError as error:
+            raise BuildFailed(f"{builder.target(edition, output_dir)}: not built: {error}") from None
+        rendered.append((builder.target(edition, output_dir), data))
     for target, data in rendered:
         write_atomically(target, data)
     return [target for target, _ in rendered]
