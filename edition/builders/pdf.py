@@ -1,0 +1,491 @@
+"""The typeset PDF: one print HTML document rendered by WeasyPrint.
+
+`PdfBuilder.render` builds a `Book` (the template context: plain records made
+from the model), renders `templates/pdf/book.html.j2` with it and lays the
+result out with `styles/print.css`. Layout takes two passes: the first finds
+the page on which the body starts (where arabic folios begin) and the pages
+each text occupies (for "Notes to pages 12–30"); the second sets them. The
+passes repeat only if a page moved, which the numbers themselves cannot cause
+(they all sit before or after the pages they name).
+
+A finisher then adds what WeasyPrint does not write: `/PageLabels` matching
+the printed folios, a stable producer, viewer preferences. The output is
+reproducible: dates come from the manifest (or `SOURCE_DATE_EPOCH`), the
+file identifier from the edition's identifier and version, never the clock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pydyf
+from markupsafe import Markup
+
+from .. import model as m
+from ..errors import BuildFailed
+from ..render import HtmlRenderer, make_env, plain
+from . import Builder, BuildOptions
+from .pdf_labels import Folios
+
+PRODUCER = "edition"
+TAGGED_VARIANT = "pdf/ua-1"
+MAX_PASSES = 4
+BODY_START = "body-start"  # the id of the first element of the body
+PENDING_RANGE = "pages \u2026"  # what "Notes to pages …" says before the pages are known
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+# --- page geometry -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """The page of one trim size: CSS `size`, margins (mirrored: `inner` at
+    the spine), the body type size, and how far a text's opening is dropped
+    (so that its title stands about a third of the way down the page)."""
+
+    size: str
+    inner: str
+    outer: str
+    top: str
+    bottom: str
+    font_size: str
+    drop: str
+
+
+GEOMETRY = {
+    "a5": Geometry("A5", "17mm", "23mm", "19mm", "25mm", "10.5pt", "46mm"),
+    "6x9in": Geometry("6in 9in", "18mm", "24mm", "20mm", "27mm", "11pt", "52mm"),
+    "letter": Geometry("letter", "30mm", "46mm", "26mm", "36mm", "12pt", "64mm"),
+    "a4": Geometry("A4", "30mm", "45mm", "27mm", "37mm", "12pt", "68mm"),
+}
+assert GEOMETRY.keys() == m.TrimSize.SIZES.keys()
+assert all(GEOMETRY[key].size == size for key, size in m.TrimSize.SIZES.items())
+
+
+# --- the template context ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TextView:
+    """A text as the book sets it: its opening (title, byline, date, source,
+    headnote) and its body."""
+
+    id: str
+    end_id: str  # an empty element after the text's last block
+    title: str
+    subtitle: str
+    byline: str
+    date: str
+    source: str  # "Source: …. Transcribed by …."
+    extract: bool
+    language: str  # "" when it is the edition's language
+    headnote: Markup
+    body: Markup
+    front: bool  # front matter: roman folios, signed at the end, no source block
+
+
+@dataclass(frozen=True)
+class PartView:
+    id: str
+    title: str
+    texts: tuple[TextView, ...]
+
+
+@dataclass(frozen=True)
+class ContentsEntry:
+    kind: str  # "front", "part", "text" or "back"
+    target: str
+    title: str
+    byline: str = ""
+    roman: bool = False  # the page is in the front matter
+
+
+@dataclass(frozen=True)
+class NoteView:
+    id: str
+    ref_id: str
+    number: int
+    editorial: bool
+    body: Markup  # the note's blocks, the first one led by its number and page
+
+
+@dataclass(frozen=True)
+class NoteGroup:
+    """The notes of one text: "Letter to Nikolai Bukharin / Notes to pages 1–12"."""
+
+    id: str
+    text_id: str
+    title: str
+    pages: str  # "pages 1–12" or "page 7", filled in once the pages are known
+    roman: bool
+    notes: tuple[NoteView, ...]
+
+
+@dataclass(frozen=True)
+class EmendationView:
+    target: str  # the id of the emended reading in the text
+    reading: Markup  # this edition's reading
+    source: str  # the source's reading
+    reason: str
+
+
+@dataclass(frozen=True)
+class EmendationGroup:
+    title: str
+    roman: bool
+    items: tuple[EmendationView, ...]
+
+
+@dataclass(frozen=True)
+class VersionView:
+    number: str
+    date: str
+    changes: str
+
+
+@dataclass(frozen=True)
+class Book:
+    """Everything the print template shows; `body_start` and the notes'
+    `pages` are filled in from the previous layout pass."""
+
+    language: str
+    document_title: str  # as the manifest writes it, for the PDF's metadata
+    title: str  # as the book prints it
+    subtitle: str
+    editor: str
+    publisher: str
+    rights: str
+    identifier: str
+    year: str
+    version: str
+    version_date: str
+    authors: tuple[str, ...]
+    subject: str
+    keywords: str
+    created: str  # W3C dates for the PDF's metadata
+    modified: str
+    profile: str  # "screen" or "print"
+    bleed: bool  # crop marks and bleed
+    has_parts: bool
+    geometry: Geometry
+    front: tuple[TextView, ...]
+    parts: tuple[PartView, ...]
+    contents: tuple[ContentsEntry, ...]
+    note_groups: tuple[NoteGroup, ...]
+    has_author_notes: bool  # besides the edition's own
+    emendation_groups: tuple[EmendationGroup, ...]
+    versions: tuple[VersionView, ...]
+    body_start: int = 0  # 1-based page number of the first body page; 0 = not known yet
+
+
+# --- rendering the model for print --------------------------------------------
+
+
+class PrintRenderer(HtmlRenderer):
+    """The print HTML: a text's title is its <h1>, so a section heading is
+    <h2>; headings carry their outline label (notes stripped); a note mark is
+    a superscript link to the endnote, which links back."""
+
+    heading_offset = 0
+
+    def heading(self, block: m.Heading) -> Markup:
+        level = min(6, block.level + self.heading_offset)
+        return Markup('<h%d id="%s" data-bookmark="%s">%s</h%d>') % (
+            level, block.id, plain(block.children), self.inlines(block.children), level)
+
+    def note_ref(self, node: m.NoteRef) -> Markup:
+        return Markup('<a class="noteref" id="%s" href="#%s">%d</a>') % (node.ref_id, node.note_id, node.number)
+
+    def note(self, note: m.Note) -> Markup:
+        """An endnote: the number and the page of its mark lead its first paragraph."""
+        lead = Markup('<a class="note-number" href="#%s">%d</a><a class="note-page" href="#%s"></a>') % (
+            note.ref_id, note.number, note.ref_id)
+        if note.kind == m.NoteKind.EDITORIAL:
+            lead += Markup('<span class="note-kind">Ed.</span>')
+        blocks = note.blocks
+        if blocks and isinstance(blocks[0], m.Paragraph):
+            first = Markup("<p>%s %s</p>") % (lead, self.inlines(blocks[0].children))
+            return Markup("\n").join((first, self.blocks(blocks[1:]))) if blocks[1:] else first
+        return Markup("<p>%s</p>\n%s") % (lead, self.blocks(blocks))
+
+
+def _inline_nodes(blocks):
+    """Every inline node of `blocks`, depth first, in reading order."""
+    for block in blocks:
+        if isinstance(block, (m.Paragraph, m.Heading)):
+            yield from _walk_inlines(block.children)
+        elif isinstance(block, (m.BlockQuote, m.Division, m.ListItem)):
+            yield from _inline_nodes(block.blocks)
+        elif isinstance(block, m.ListBlock):
+            yield from _inline_nodes(block.items)
+
+
+def _walk_inlines(inlines):
+    for node in inlines:
+        yield node
+        if isinstance(node, m.CONTAINER_INLINES):
+            yield from _walk_inlines(node.children)
+
+
+def typographic(words: str) -> str:
+    """Straight quotes made curly, for titles written in the manifest or front
+    matter (the texts' own words are already curled by the reader)."""
+    opening = r"(^|[\s(\[\u2014\u2013/-])"
+    words = re.sub(opening + "'", "\\1\u2018", words).replace("'", "\u2019")
+    return re.sub(opening + '"', "\\1\u201c", words).replace('"', "\u201d")
+
+
+def long_date(iso: str, language: str = "en") -> str:
+    """'2026-11-23' -> '23 November 2026'; '1941-08' -> 'August 1941'.
+    Month names are English; other languages keep the ISO form."""
+    if not language.lower().startswith("en"):
+        return iso
+    parts = iso.split("-")
+    if len(parts) == 3:
+        return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    if len(parts) == 2:
+        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    return iso
+
+
+def byline(authors) -> str:
+    authors = list(authors)
+    if len(authors) <= 2:
+        return " and ".join(authors)
+    return ", ".join(authors[:-1]) + " and " + authors[-1]
+
+
+def sentences(*parts: str) -> str:
+    """Parts joined as sentences: each ends with a full stop unless it has one."""
+    kept = [part.strip() for part in parts if part.strip()]
+    return " ".join(part if part.endswith((".", "!", "?", ":", "…")) else part + "." for part in kept)
+
+
+def document_dates(metadata: m.Metadata, environ=os.environ) -> tuple[str, str]:
+    """(created, modified) as W3C dates for the PDF's CreationDate and
+    ModDate: both SOURCE_DATE_EPOCH when it is set (the reproducible-builds
+    convention); else the edition's publication date and the date of its
+    current version, both from the manifest. Never the clock."""
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            stamp = datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        except (ValueError, OverflowError, OSError):
+            raise BuildFailed(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds") from None
+        return stamp, stamp
+    modified = metadata.modified or metadata.date
+    return min(metadata.date, modified), modified
+
+
+def file_identifier(metadata: m.Metadata) -> bytes:
+    """The first half of the PDF's /ID: the same for the same edition and
+    version, different for a new version."""
+    return hashlib.sha256(f"{metadata.identifier}\n{metadata.version}".encode()).hexdigest()[:32].encode()
+
+
+def make_book(edition: m.Edition, profile: str, renderer: PrintRenderer | None = None) -> Book:
+    """The template context for `edition` (page numbers still unknown)."""
+    renderer = renderer or PrintRenderer()
+    meta = edition.metadata
+    language = meta.language
+
+    def view(text: m.Text, front: bool) -> TextView:
+        info = text.meta
+        shown_date = info.date_text or long_date(info.date, language)
+        own_language = info.language if info.language and info.language != language else ""
+        return TextView(
+            id=text.id, end_id=f"{text.id}-end", title=typographic(info.title), subtitle=typographic(info.subtitle),
+            byline=byline(info.authors), date=shown_date, source=sentences("Source:", info.source, info.transcription),
+            extract=info.extract, language=own_language, headnote=renderer.blocks(text.headnote),
+            body=renderer.blocks(text.blocks), front=front)
+
+    front = tuple(view(text, True) for text in edition.front)
+    front_ids = {text.id for text in edition.front}
+    parts = tuple(PartView(part.id, typographic(part.title), tuple(view(text, False) for text in part.texts))
+                  for part in edition.parts)
+
+    note_groups = tuple(
+        NoteGroup(id=f"{text.id}-notes", text_id=text.id, title=typographic(text.meta.title), pages=PENDING_RANGE,
+                  roman=text.id in front_ids,
+                  notes=tuple(NoteView(note.id, note.ref_id, note.number, note.kind == m.NoteKind.EDITORIAL,
+                                       renderer.note(note)) for note in text.notes))
+        for text in edition.front + edition.texts if text.notes)
+
+    emendation_groups = []
+    for text in edition.front + edition.texts:
+        if not text.corrections:
+            continue
+        shown = {node.correction_id: node for node in _inline_nodes(text.blocks) if isinstance(node, m.Emendation)}
+        items = tuple(EmendationView(c.id, renderer.inlines(shown[c.id].children), shown[c.id].original, c.reason)
+                      for c in text.corrections)
+        emendation_groups.append(EmendationGroup(typographic(text.meta.title), text.id in front_ids, items))
+
+    contents = [ContentsEntry("front", t.id, t.title, roman=True) for t in front]
+    for part in parts:
+        if part.title:
+            contents.append(ContentsEntry("part", part.id, part.title))
+        contents.extend(ContentsEntry("text", t.id, t.title, f"{t.byline}, {t.date}") for t in part.texts)
+    if note_groups:
+        contents.append(ContentsEntry("back", "notes", "Notes"))
+    if emendation_groups:
+        contents.append(ContentsEntry("back", "emendations", "List of Emendations"))
+
+    created, modified = document_dates(meta)
+    authors = edition.authors or ((meta.editor,) if meta.editor else ())
+    keywords = meta.keywords or edition.authors
+    return Book(
+        language=language, document_title=meta.title, title=typographic(meta.title), subtitle=typographic(meta.subtitle), editor=meta.editor,
+        publisher=meta.publisher, rights=meta.rights, identifier=meta.identifier, year=meta.date[:4],
+        version=meta.version, version_date=long_date(meta.modified or meta.date, language),
+        authors=authors, subject=meta.description or meta.subtitle or meta.title, keywords=", ".join(keywords),
+        created=created, modified=modified, profile=profile, bleed=meta.bleed and profile == "print",
+        has_parts=edition.has_parts, geometry=GEOMETRY[meta.trim], front=front, parts=parts,
+        contents=tuple(contents), note_groups=note_groups,
+        has_author_notes=any(not note.editorial for group in note_groups for note in group.notes),
+        emendation_groups=tuple(emendation_groups),
+        versions=tuple(VersionView(v.number, long_date(v.date, language), v.changes)
+                       for v in reversed(edition.versions)))
+
+
+# --- layout ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageMap:
+    """Where the anchors of a laid-out document are: id -> page index."""
+
+    pages: dict
+
+    @classmethod
+    def of(cls, document) -> "PageMap":
+        found: dict[str, int] = {}
+        for index, page in enumerate(document.pages):
+            for anchor in page.anchors:
+                found.setdefault(anchor, index)
+        return cls(found)
+
+    def __getitem__(self, anchor: str) -> int:
+        return self.pages[anchor]
+
+
+def settle(book: Book, layout: PageMap) -> Book:
+    """`book` with the page facts `layout` shows: where the body starts, and
+    the pages of each text with notes."""
+    folios = Folios(layout[BODY_START]) if BODY_START in layout.pages else Folios(0)
+    groups = []
+    for group in book.note_groups:
+        first, last = layout[group.text_id], layout[f"{group.text_id}-end"]
+        words = f"pages {folios.span(first, last)}" if last > first else f"page {folios.label(first)}"
+        groups.append(replace(group, pages=words))
+    return replace(book, body_start=folios.body_start + 1, note_groups=tuple(groups))
+
+
+class _DropSubsetNotice(logging.Filter):
+    """WeasyPrint warns on every build when the system lacks HarfBuzz-Subset
+    and it subsets fonts with fontTools instead. The fonts are still embedded
+    and subset correctly, so the notice is noise for an editor."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "instead of HarfBuzz-Subset" not in str(record.msg)
+
+
+logging.getLogger("weasyprint").addFilter(_DropSubsetNotice())
+
+
+class PdfBuilder(Builder):
+    name = "pdf"
+    suffix = ".pdf"
+
+    def render(self, edition: m.Edition, options: BuildOptions) -> bytes:
+        from weasyprint import CSS, HTML
+        from weasyprint.text.fonts import FontConfiguration
+
+        styles = Path(options.styles_dir) if options.styles_dir else Path(edition.root) / edition.styles_dir
+        stylesheet_path = styles / "print.css"
+        if not stylesheet_path.is_file():
+            raise BuildFailed(f"{stylesheet_path}: the print stylesheet is missing")
+        template = make_env("pdf", styles / "templates" / "pdf").get_template("book.html.j2")
+        fonts = FontConfiguration()
+        stylesheet = CSS(filename=str(stylesheet_path), font_config=fonts)
+
+        options.progress("pdf: preparing the book")
+        book = make_book(edition, options.profile)
+        for attempt in range(1, MAX_PASSES + 1):
+            options.progress(f"pdf: layout, pass {attempt}")
+            html = HTML(string=template.render(book=book), base_url=str(styles.resolve()) + os.sep)
+            document = html.render(stylesheets=[stylesheet], font_config=fonts)
+            settled = settle(book, PageMap.of(document))
+            if settled == book:
+                break
+            book = settled
+        else:
+            raise BuildFailed("pdf: the page numbers did not settle after "
+                              f"{MAX_PASSES} layout passes")
+
+        options.progress("pdf: writing")
+        folios = Folios(book.body_start - 1)
+        with _font_timestamps_from(edition.metadata):
+            return document.write_pdf(
+                finisher=Finisher(folios, edition.metadata.title),
+                pdf_identifier=file_identifier(edition.metadata),
+                pdf_variant=TAGGED_VARIANT if edition.metadata.tagged_pdf else None,
+            )
+
+
+@contextlib.contextmanager
+def _font_timestamps_from(metadata: m.Metadata):
+    """Font subsetting with fontTools stamps each subset's `head` table with
+    the time, unless SOURCE_DATE_EPOCH is set: set it, for the write only,
+    to the current version's date, so the embedded fonts are reproducible."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        yield
+        return
+    day = datetime.strptime(metadata.modified or metadata.date, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(day.timestamp()))
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+
+
+@dataclass(frozen=True)
+class Finisher:
+    """Adds to WeasyPrint's PDF what it does not write itself."""
+
+    folios: Folios
+    title: str
+
+    def __call__(self, document, pdf: pydyf.PDF) -> None:
+        numbers = pydyf.Array()
+        for label_range in self.folios.ranges():
+            numbers.extend((label_range.first, pydyf.Dictionary({"S": f"/{label_range.style}"})))
+        pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": numbers})
+        pdf.catalog["PageMode"] = "/UseOutlines"
+        pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"DisplayDocTitle": "true"})
+        pdf.info["Producer"] = pydyf.String(PRODUCER)
+        if "Metadata" in pdf.catalog:  # the XMP packet of a tagged PDF names the producer too
+            _restamp_xmp(pdf)
+
+
+def _restamp_xmp(pdf: pydyf.PDF) -> None:
+    reference = pdf.catalog["Metadata"]
+    stream = next(o for o in pdf.objects if isinstance(o, pydyf.Stream) and o.reference == reference)
+    namespace = "http://ns.adobe.com/pdf/1.3/"
+    packet = b"".join(stream.stream)
+    start, end = packet.index(b"<rdf:RDF"), packet.index(b"</rdf:RDF>") + len(b"</rdf:RDF>")
+    rdf = ElementTree.fromstring(packet[start:end])
+    for element in rdf.iter():
+        if f"{{{namespace}}}Producer" in element.attrib:
+            element.attrib[f"{{{namespace}}}Producer"] = PRODUCER
+    stream.stream = [packet[:start] + ElementTree.tostring(rdf, encoding="utf-8").split(b"?>", 1)[-1].lstrip()
+                     + packet[end:]]
