@@ -37,9 +37,27 @@ ISO_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
+EM_DASH = re.compile(r"(^|[^-])---(?=[^-]|$)", re.MULTILINE)
+EN_DASH = re.compile(r"(^|[^-])--(?=[^-]|$)", re.MULTILINE)
+
+
+def _dashes_and_ellipses(state) -> None:
+    """The typographer's dashes and ellipses, and nothing else: markdown-it's
+    own "replacements" would also turn a list's "(c)" into "©"."""
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        for child in token.children:
+            if child.type == "text":
+                text = EM_DASH.sub("\\1—", child.content)
+                text = EN_DASH.sub("\\1–", text)
+                child.content = text.replace("...", "…")
+
+
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"typographer": True})
-    md.enable(["replacements", "smartquotes"])
+    md.enable(["smartquotes"])
+    md.core.ruler.before("smartquotes", "dashes_and_ellipses", _dashes_and_ellipses)
     md.use(attrs_plugin, spans=True)
     md.use(footnote_plugin)
     md.use(container_plugin, name="div", validate=lambda params, *rest: True)

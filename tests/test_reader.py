@@ -39,6 +39,11 @@ def test_paragraph_with_typographer_quotes_and_dashes():
     assert m.plain_text(block.children) == "He said “no” – and it’s done… —"
 
 
+def test_typographer_leaves_enumerations_and_symbols_alone():
+    block = only_block("(a) one; (b) two; (c) three (r) (tm) +- 1926--27\n")
+    assert m.plain_text(block.children) == "(a) one; (b) two; (c) three (r) (tm) +- 1926–27"
+
+
 def test_soft_line_breaks_become_spaces():
     block = only_block("one\ntwo\n")
     assert m.plain_text(block.children) == "one two"
