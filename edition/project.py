@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from importlib import resources
 from pathlib import Path
 
 from .errors import UsageError
@@ -62,12 +61,9 @@ An Author
 
 def default_styles_dir() -> Path:
     """The styles that ship with the tool (CSS and fonts)."""
-    try:
-        packaged = Path(str(resources.files("edition.default_styles")))
-        if (packaged / "print.css").is_file():
-            return packaged
-    except (ModuleNotFoundError, TypeError):
-        pass
+    installed = Path(__file__).resolve().parent / "default_styles"  # see pyproject.toml
+    if (installed / "print.css").is_file():
+        return installed
     return Path(__file__).resolve().parent.parent / "styles"  # a source checkout
 
 

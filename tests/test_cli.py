@@ -91,3 +91,16 @@ def test_import_writes_a_text_that_checks(tmp_path, capsys):
     write_project(project, MANIFEST.replace("texts/one.md", "texts/short.md"), texts={})
     assert main(["import", str(raw), "-o", str(project / "texts" / "short.md")]) == 0
     assert main(["check", "--manifest", str(project / "manifest.yaml")]) == 0
+
+
+def test_installed_package_carries_the_default_styles(tmp_path):
+    """`pip install .` puts styles/ inside the package; `edition new` copies them from there."""
+    result = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q",
+                             "--target", str(tmp_path / "site"), SOURCE], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
+    code = "import edition.project as p; print(p.default_styles_dir())"
+    where = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path)
+    styles = Path(where.stdout.strip())
+    assert styles.is_relative_to(tmp_path / "site")
+    assert (styles / "print.css").is_file() and (styles / "fonts" / "OFL.txt").is_file()
