@@ -27,6 +27,20 @@ source: Somewhere
 """
 
 
+# Manifest entries for texts/one.md, to add after its "- file:" line.
+ONE_CORRECTION = """\
+    corrections:
+      - find: once and. forever
+        replace: once and forever
+        reason: stray full stop
+"""
+ONE_NOTE = """\
+    notes:
+      - at: Another paragraph
+        note: A new note.
+"""
+
+
 def write_project(root: Path, manifest: str = MANIFEST, texts: dict[str, str] | None = None) -> Path:
     """Writes manifest.yaml and texts; `texts` maps a file name to its body
     (wrapped in default front matter) or to a whole file starting with '---'."""

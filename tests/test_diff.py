@@ -8,20 +8,9 @@ import edition
 from edition.cli import main
 from edition.diff import compare, snapshot_of_edition, word_diff
 
-from .helpers import MANIFEST, write_project
+from .helpers import MANIFEST, ONE_CORRECTION as FIX, ONE_NOTE as NOTE, write_project
 
 BODY = "The party was strong once and. forever, said the letter.\n\nAnother paragraph.\n"
-FIX = """\
-    corrections:
-      - find: once and. forever
-        replace: once and forever
-        reason: stray full stop
-"""
-NOTE = """\
-    notes:
-      - at: Another paragraph
-        note: A new note.
-"""
 
 
 def test_word_diff_marks_only_what_changed():

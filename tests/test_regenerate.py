@@ -11,20 +11,9 @@ from edition.cli import main
 from edition.diff import compare, snapshot_of_epub
 from edition.watch import Watcher
 
-from .helpers import MANIFEST, write_project
+from .helpers import MANIFEST, ONE_CORRECTION as FIX, ONE_NOTE as NOTE, write_project
 
 BODY = "Settled once and. forever, said the letter.\n\nAnother paragraph.\n"
-FIX = """\
-    corrections:
-      - find: once and. forever
-        replace: once and forever
-        reason: stray full stop
-"""
-NOTE = """\
-    notes:
-      - at: Another paragraph
-        note: A new note.
-"""
 
 
 def digest(path):
