@@ -15,7 +15,7 @@ from pathlib import Path
 from . import model as m
 from .errors import Collector, Location
 from .manifest import Manifest, TextEntry
-from .reader import MARKDOWN, read_text
+from .reader import parse_inlines, read_text
 
 QUOTE_FOLD = str.maketrans({"‘": "'", "’": "'", "‛": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"',
                             "\u00a0": " "})
@@ -267,14 +267,6 @@ def _label_own_refs(blocks):
     return blocks
 
 
-def _inline_markdown(source: str) -> tuple:
-    tokens = MARKDOWN.parseInline(source)
-    from .reader import _BlockBuilder  # the same inline rules as the texts
-
-    builder = _BlockBuilder([source], "", 0, Collector(), "", allow_notes=False)
-    return builder.inlines(tokens[0]) if tokens else (m.Str(source),)
-
-
 def _apply_corrections(text: m.Text, blocks, corrections, problems: Collector):
     done = []
     for number, correction in enumerate(corrections, start=1):
@@ -285,7 +277,7 @@ def _apply_corrections(text: m.Text, blocks, corrections, problems: Collector):
         if match is None:
             continue
         correction_id = f"{text.id}-emendation-{number}"
-        shown = _inline_markdown(correction.replace)
+        shown = parse_inlines(correction.replace, correction.location, problems)
         original = match.unit.words[match.start : match.end]
         try:
             inlines = wrap_range(match.unit.inlines, match.start, match.end,

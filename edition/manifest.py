@@ -14,7 +14,7 @@ from pathlib import Path
 from . import model as m
 from .errors import Collector, Location
 from .ids import slugify
-from .reader import ISO_DATE, LANGUAGE_TAG, parse_blocks
+from .reader import LANGUAGE_TAG, parse_blocks
 from .schema import Field, check_mapping
 from .source import SourceUnreadable, YamlList, YamlMap, parse_yaml, read_text_file
 

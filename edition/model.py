@@ -9,7 +9,7 @@ content, so they are the same on every run).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Union
 
 from .errors import Location

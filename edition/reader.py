@@ -149,6 +149,13 @@ def parse_blocks(markdown: str, path: str, line_offset: int, problems: Collector
     return blocks
 
 
+def parse_inlines(markdown: str, where: Location, problems: Collector) -> tuple[m.Inline, ...]:
+    """Inline Markdown (a correction's emended reading), with the texts' rules."""
+    tokens = MARKDOWN.parseInline(markdown)
+    builder = _BlockBuilder([markdown], where.path, where.line - 1, problems, "", allow_notes=False)
+    return builder.inlines(tokens[0]) if tokens else (m.Str(markdown),)
+
+
 def _parse_body(body: str, path: str, line_offset: int, problems: Collector, id_prefix: str,
                 allow_notes: bool = True):
     env: dict = {}

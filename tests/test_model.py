@@ -6,7 +6,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import edition
 from edition import model as m
 
 FORMAT_WORDS = ("epub", "xhtml", "pdf", "weasyprint", "ebooklib", "jinja2", "html")
