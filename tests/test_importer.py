@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import re
 import sys
 from pathlib import Path
@@ -17,7 +18,18 @@ if str(ROOT) not in sys.path:
 
 from edition.importer import find_date, import_text, suggest_filename  # noqa: E402
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def _shared() -> Path:
+    """/work/shared or wherever EDITION_SHARED points (the repository may be a worktree)."""
+    candidates = [os.environ.get("EDITION_SHARED"), ROOT.parent / "shared", "/work/shared"]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate)
+    return ROOT.parent / "shared"
+
+
+SEEDS = _shared() / "seeds"
 ALLOWED_KEYS = {"title", "author", "date", "date_text", "source", "transcription", "language", "extract"}
 ISO_DATE = re.compile(r"^\d{4}(-\d\d(-\d\d)?)?$")
 COMMONMARK = MarkdownIt("commonmark")
