@@ -508,7 +508,7 @@ def test_letter_furniture():
     assert div(md, "signature") == ["Comradely,", "L.T."]
     assert md.rstrip().endswith("P.S. I forgot to mention the pamphlet.")
     assert paragraphs(md)[0] == "Dear Jim:"
-    assert "no author found" in result.review
+    assert "no author found: add `author` by hand" in result.review
 
 
 def test_navigation_lines_dropped():
@@ -567,7 +567,8 @@ def test_etol_header():
 
 def test_missing_metadata_is_reported():
     result = import_text("A paragraph of text that has no header at all, and goes on for a good many words.\n")
-    assert {"no title found", "no author found", "no date found"} <= set(result.review)
+    assert {"no title found: add `title` by hand", "no author found: add `author` by hand",
+            "no date found: add `date` by hand"} <= set(result.review)
     assert any(r.startswith("no source line") for r in result.review)
     assert result.front_matter == {"language": "en"}
 

@@ -18,6 +18,7 @@ class Line:
     no: int       # 1-based line number in the raw text
     text: str     # stripped, inner runs of spaces collapsed
     indent: int   # leading white space (a tab counts 4)
+    hint: str = ""  # what the HTML says the line is ("h1", "info", "quote", "note" …); "" for plain text
 
 
 @dataclass
@@ -33,8 +34,11 @@ class Para:
 
 @dataclass
 class Notes:
-    no: int                                   # line of the notes heading
+    """The notes sections at the end of a text. A note's number is "1" in the author's series and
+    "1*" in a second series (a translator's or an archive editor's notes, marked [1*] or 1*.)."""
+    no: int                                   # line of the (first) notes heading
     notes: list[tuple[str, list[str], int]]   # (number, paragraphs, line)
+    labels: dict[str, str] = field(default_factory=dict)  # series ("" or "*") -> "Translator’s note."
 
 
 @dataclass

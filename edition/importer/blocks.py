@@ -150,7 +150,9 @@ def heading_verdict(para: Para, previous: Para | None, following: Para | None) -
     if SALUTATION.match(text) or is_date_line(text) or lead_in(text) or list_marker(text):
         if not ROMAN_HEADING.match(text):
             return None
-    if ROMAN_HEADING.match(text) or text.lower().rstrip(":") in SECTION_WORDS:
+    if ROMAN_HEADING.match(text):
+        return "yes" if following else "maybe"
+    if text.lower().rstrip(":") in SECTION_WORDS:
         return "yes" if previous and following else "maybe"
     if text[-1] in ".,;:" and not text.endswith("..."):
         return None

@@ -8,17 +8,34 @@ from dataclasses import dataclass
 
 from .words import TITLE_WORDS
 
-# --------------------------------------------------------------------------
-# Dates
-
-_MONTH_NAMES = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+# Month names as archives print them: English, German, French, Spanish, Italian and
+# Russian transliterated (nominative and genitive, in the common romanisations).
+_MONTHS = {
+    1: "january jan januar jänner janvier janv enero gennaio yanvar yanvarya ianvar ianvaria janvarja",
+    2: "february feb februar février fevrier févr fevr febrero febbraio fevral fevralya fevralia",
+    3: "march mar märz maerz mars marzo mart marta",
+    4: "april apr avril avr abril aprile aprel aprelya aprelia",
+    5: "may mai mayo maggio maya maia",
+    6: "june jun juni juin junio giugno iyun iyunya iiun iiunia",
+    7: "july jul juli juillet juil julio luglio iyul iyulya iiul iiulia",
+    8: "august aug août aout agosto avgust avgusta",
+    9: "september sep sept septembre septiembre setiembre settembre sentyabr sentyabrya sentiabr sentiabria",
+    10: "october oct oktober okt octobre octubre ottobre oktyabr oktyabrya oktiabr oktiabria",
+    11: "november nov novembre noviembre noyabr noyabrya noiabr noiabria",
+    12: "december dec dezember dez décembre decembre déc diciembre dicembre dekabr dekabrya dekabria",
 }
-MON = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-       r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_MONTH_NAMES = {name: month for month, names in _MONTHS.items() for name in names.split()}
+_ENGLISH_CAPITALISED = (r"Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+                        r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?")
+_FOREIGN = sorted((n for n in _MONTH_NAMES if len(n) >= 3 and not re.fullmatch(
+    r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|"
+    r"january|february|march|april|june|july|august|september|october|november|december|sept", n)),
+    key=len, reverse=True)
+# English names capitalised (so that "may" in a sentence is not a month); other languages in any case
+MON = rf"(?:(?:{_ENGLISH_CAPITALISED})|(?i:{'|'.join(_FOREIGN)}))\.?(?!\w)"
 YEAR = r"(?P<y>1[5-9]\d\d|20\d\d)"
-DAY = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
+ORDINAL = r"(?:st|nd|rd|th|er|re|º|°)?"
+DAY = rf"(?P<d>[0-3]?\d){ORDINAL}"
 DASH = r"\s*(?:[-–—/]|to|and)\s*"
 QUALIFIER = r"(?:(?:Early|Late|Mid|early|late|mid)[-\s]+)"
 SEASON = r"(?:Spring|Summer|Autumn|Fall|Winter)"
@@ -26,16 +43,23 @@ SEASON = r"(?:Spring|Summer|Autumn|Fall|Winter)"
 # (pattern, precision): precision 3 = day, 2 = month, 1 = year
 _DATE_PATTERNS = [
     (re.compile(r"\b(?P<y>1[5-9]\d\d|20\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b"), 3),
-    (re.compile(rf"\b[0-3]?\d(?:st|nd|rd|th)?{DASH}[0-3]?\d(?:st|nd|rd|th)?\s+(?P<mon>{MON}),?\s+{YEAR}\b"), 2),
-    (re.compile(rf"\b(?P<mon>{MON})\s+[0-3]?\d(?:st|nd|rd|th)?{DASH}[0-3]?\d(?:st|nd|rd|th)?,?\s+{YEAR}\b"), 2),
+    (re.compile(rf"\b[0-3]?\d{ORDINAL}{DASH}[0-3]?\d{ORDINAL}\.?\s+(?P<mon>{MON}),?\s+{YEAR}\b"), 2),
+    (re.compile(rf"\b(?P<mon>{MON})\s+[0-3]?\d{ORDINAL}{DASH}[0-3]?\d{ORDINAL},?\s+{YEAR}\b"), 2),
     (re.compile(rf"\b{MON}{DASH}{MON},?\s+{YEAR}\b"), 1),
-    (re.compile(rf"\b{DAY}\s+(?P<mon>{MON}),?\s+{YEAR}\b"), 3),
+    # "12 May 1938", "12. Mai 1938", "12 de mayo de 1938", "le 1er mai 1938", "12 maya 1938 g."
+    (re.compile(rf"\b{DAY}\.?\s+(?:de\s+)?(?P<mon>{MON}),?\s+(?:de\s+|del\s+)?{YEAR}\b"), 3),
     (re.compile(rf"\b(?P<mon>{MON})\s+{DAY},?\s+{YEAR}\b"), 3),
-    (re.compile(rf"\b(?:{QUALIFIER}|Beginning of|End of)?(?P<mon>{MON}),?\s+{YEAR}\b"), 2),
+    # "May 3/44": a two-digit year (the century is assumed: see `find_date`)
+    (re.compile(rf"\b(?P<mon>{_ENGLISH_CAPITALISED})\.?\s+{DAY}\s*/\s*(?P<yy>\d\d)\b"), 3),
+    (re.compile(rf"\b(?:{QUALIFIER}|Beginning of|End of)?(?P<mon>{MON}),?\s+(?:de\s+)?{YEAR}\b"), 2),
     (re.compile(rf"\b{QUALIFIER}?(?:{SEASON}(?:\s+of)?,?\s+)?{YEAR}\b"), 1),  # "Summer 1932", "Late 1932", "1932"
     (re.compile(rf"\b(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.{YEAR}\b"), 3),
     (re.compile(rf"\b{YEAR}\s*[-–—]\s*(?:1[5-9]\d\d|20\d\d|\d\d)\b"), 1),
 ]
+
+
+def month_number(name: str) -> int:
+    return _MONTH_NAMES[name.strip(". ").lower()]
 
 
 @dataclass(frozen=True)
@@ -63,10 +87,10 @@ def find_date(text: str) -> FoundDate | None:
 
 def _found(match: re.Match, precision: int) -> FoundDate | None:
     groups = match.groupdict()
-    year = int(groups["y"])
+    year = int(groups["y"]) if groups.get("y") else 1900 + int(groups["yy"])
     month = 0
     if groups.get("mon"):
-        month = _MONTH_NAMES[groups["mon"][:3].lower()]
+        month = month_number(groups["mon"])
     elif groups.get("m"):
         month = int(groups["m"])
     iso = f"{year:04d}"
@@ -87,12 +111,14 @@ def _found(match: re.Match, precision: int) -> FoundDate | None:
 def is_date_line(text: str) -> FoundDate | None:
     """A line that is a date, or a place and a date ("Prinkipo, March 1, 1932")."""
     inner = text.strip().strip("()[]").strip().rstrip(".").strip()
+    inner = re.sub(r"(?<=\d)\s+g(?:oda)?\.?$", "", inner)  # Russian "12 maya 1938 g."
     if not inner or len(inner) > 70:
         return None
     found = find_date(inner)
     if found is None or inner[found.end:].strip(" .,)"):
         return None
     place = inner[: found.start].strip(" ,–—-")
+    place = re.sub(r"(?:^|[\s,])(?:le|den|am|el|the|on|im)$", "", place, flags=re.IGNORECASE).strip(" ,")
     if place and not is_place(place):
         return None
     return found

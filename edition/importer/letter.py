@@ -17,7 +17,8 @@ def take_dateline(blocks: list[Block], header: Header, report: Report) -> list[L
     block = blocks[0]
     taken = 2 if len(block) > 1 and is_place_over_date(block, 0) else 1
     found = is_date_line(block[taken - 1].text)
-    if not found or block[taken - 1].text.startswith(("(", "[")):
+    text = block[taken - 1].text
+    if not found or (text.startswith(("(", "[")) and not re.match(r"^\[[^\]]{2,30}\]\s+\S", text)):
         return []
     blocks[0] = block[taken:]
     if not blocks[0]:

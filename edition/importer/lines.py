@@ -33,7 +33,27 @@ NAV_PATTERNS = [re.compile(p, re.IGNORECASE) for p in (
     r"^(«|‹|<)\s*(previous|prev|back)",
     r"^(https?://|www\.)\S+$",
     r"^(mia|marxists internet archive)\s*(>|»|:)",
+    r"^[^<>»|]{1,40}(\s+(>|»|›)\s+[^<>»|]{1,60}){2,}$",    # breadcrumbs: "Home > Archive > Connolly"
+    r"^download\s+(as\s+)?(pdf|epub|mobi|e-?book|word|rtf)\b.{0,20}$",
+    r"^\[?(german|french|russian|spanish|italian|english|original)( language)?( original| version| text)?\]?$",
+    r"^table of contents\s*:",
+    r"^(to )?top( of (the )?page)?\s*[↑^]?$",
+    r"^(share|share this|print|email|tweet|like)\s*(:|this)?$",
 )]
+
+# The first line of a blog's or a reprint site's comment form, in several languages; it and
+# everything after it are dropped.
+COMMENT_FORM = re.compile(
+    r"^(?:leave a (?:reply|comment)|post a comment|add (?:a )?comment|\d+ (?:comments?|responses?)|"
+    r"comments?\s*(?:\(\d+\))?:?|responses?|your email address will not be published\b.*|"
+    r"kommentar(?:e)?(?: verfassen| schreiben| hinterlassen)?|schreibe einen kommentar|"
+    r"hinterlasse einen kommentar|deine e-mail-adresse wird nicht veröffentlicht\b.*|"
+    r"laisser un commentaire|laissez un commentaire|poster un commentaire|ajouter un commentaire|"
+    r"votre adresse (?:e-mail|de messagerie) ne sera pas publiée\b.*|"
+    r"deja una respuesta|deja un comentario|dejar un comentario|publicar (?:un|el) comentario|"
+    r"tu dirección de correo electrónico no será publicada\b.*|"
+    r"lascia un commento|оставить комментарий|добавить комментарий)[.!:]?$", re.IGNORECASE)
+
 
 
 def clean_lines(raw: str) -> list[Line]:
@@ -43,7 +63,23 @@ def clean_lines(raw: str) -> list[Line]:
         original = original.translate(_INVISIBLE).replace("\t", "    ").rstrip()
         stripped = original.strip()
         indent = len(original) - len(original.lstrip())
-        lines.append(Line(number, re.sub(r"[ ]{2,}", " ", stripped), indent))
+        lines.append(Line(number, collapse_spaces(stripped), indent))
+    return lines
+
+
+def collapse_spaces(text: str) -> str:
+    """Runs of spaces become one; a lone no-break space stays, one among others becomes a space."""
+    return re.sub(r"[ \u00a0]{2,}", " ", text)
+
+
+def cut_comment_form(lines: list[Line], report: Report) -> list[Line]:
+    """A comment form in the second half of the page: it and all after it are dropped."""
+    filled = [index for index, line in enumerate(lines) if line.text]
+    for position, index in enumerate(filled):
+        if position < len(filled) // 2 or not COMMENT_FORM.match(lines[index].text):
+            continue
+        report.guess(f"dropped a comment form from line {lines[index].no} to the end: {short(lines[index].text)}")
+        return lines[:index] + [Line(line.no, "", 0) for line in lines[index:]]
     return lines
 
 

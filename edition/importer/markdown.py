@@ -47,18 +47,19 @@ def escape_start(text: str) -> str:
 
 
 class NoteLinker:
-    """Turns in-text note markers ("[1]", "*1", "(1)", "¹") into [^1], each once, in reading order."""
+    """Turns in-text note markers ("[1]", "[1*]", "*1", "(1)", "¹") into [^1] / [^1*], each once,
+    in reading order within its series."""
 
     STYLES = {
-        "bracket": r"\[(\d{1,3})\]",
-        "superscript": rf"({SUP_CLASS}+)",
-        "star": r"\*(\d{1,3})\b",
-        "paren": r"(?<=[^\s(])\s?\((\d{1,3})\)",
+        "bracket": r"[ \u00a0]?\[(\d{1,3}\*?)\]",
+        "superscript": rf"[ \u00a0]?({SUP_CLASS}+)",
+        "star": r"(?<![\w*])\*(\d{1,3})\b(?!\*)",
+        "paren": r"(?<=[^\s(])\s?\((\d{1,3}\*?)\)",
     }
 
     def __init__(self, numbers: list[str], texts: list[str], report: Report):
         self.numbers = numbers
-        self.pending = list(numbers)
+        self.pending = {series: [n for n in numbers if n.endswith("*") == (series == "*")] for series in ("", "*")}
         self.pattern = None
         self.report = report
         if numbers:
@@ -81,28 +82,38 @@ class NoteLinker:
     def _number(token: str) -> str:
         if token[0] in SUPERSCRIPTS:
             return str(int("".join(str(SUPERSCRIPTS.index(c)) for c in token)))
-        return str(int(token))
+        star = "*" if token.endswith("*") else ""
+        return str(int(token.rstrip("*"))) + star
+
+    def take(self, number: str) -> bool:
+        """Marks note `number` as placed (for a marker found elsewhere, e.g. in the title)."""
+        pending = self.pending["*" if number.endswith("*") else ""]
+        if number in pending:
+            pending.remove(number)
+            return True
+        return False
 
     def link(self, text: str) -> str:
         """Replaces the markers with sentinels (\\x00n\\x01) that `finish` turns into [^n]."""
-        if not self.pattern or not self.pending:
+        if not self.pattern or not any(self.pending.values()):
             return text
 
         def replace(match: re.Match) -> str:
             number = self._number(match.group(1))
-            if self.pending and number == self.pending[0]:
-                self.pending.pop(0)
+            pending = self.pending["*" if number.endswith("*") else ""]
+            if pending and number == pending[0]:
+                pending.pop(0)
                 return f"\x00{number}\x01"
             return match.group(0)
 
         return self.pattern.sub(replace, text)
 
     def unmatched(self) -> list[str]:
-        return list(self.pending)
+        return self.pending[""] + self.pending["*"]
 
 
 def finish(text: str) -> str:
-    return re.sub(r"\x00(\d+)\x01", r"[^\1]", text)
+    return re.sub(r"\x00(\d+\*?)\x01", r"[^\1]", text)
 
 
 def render_text(text: str, linker: NoteLinker | None, smallcaps: bool = True) -> str:
@@ -155,9 +166,13 @@ def render_div(name: str, lines: list[Line]) -> str:
 
 
 def render_notes(notes: Notes | None) -> list[str]:
+    """The notes as footnote definitions; a second series' notes begin with their label in italics."""
     out = []
     for number, paragraphs, _ in notes.notes if notes else []:
+        label = notes.labels.get("*" if number.endswith("*") else "")
         first = escape_start(escape_inline(paragraphs[0]))
+        if label:
+            first = f"*{escape_inline(label)}* {first}"
         rest = "".join("\n\n    " + escape_start(escape_inline(p)) for p in paragraphs[1:])
         out.append(f"[^{number}]: {first}{rest}")
     return out

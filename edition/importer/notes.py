@@ -1,80 +1,175 @@
-"""Stage 4, notes: the notes section(s) at the end, in one or two series."""
+"""Stage 4, notes: the notes section(s) at the end, in one or two series.
+
+Archives print notes under a heading ("Notes", "Footnotes", "Endnotes", "Note by the
+translator", "Anmerkungen" …) or, without one, as trailing "[1] …" / "(1) …" / "1. …"
+paragraphs whose numbers the text uses as markers. Entries are written "1.", "[1]", "(1)",
+"1 ", "¹", with the marker glued to the first word or not. A second series — the
+translator's or the archive editor's, "[1*]" / "1*." — is kept apart: its numbers end in "*",
+and, when its heading says whose notes they are, each of its notes is labelled so."""
 
 from __future__ import annotations
 
 import re
 
-from .base import Notes, Report
+from .base import Line, Notes, Report, short
 from .lines import Block
 from .blocks import join_lines
+from .words import ends_sentence, is_name_like
 
+SERIES_WORDS = r"(?:translator[’']?s?|translation|übersetzer[s]?|übersetzung|traducteur|traduction|traductor|" \
+               r"editor[’']?s?|editorial|herausgeber[s]?|rédaction|éditeur|redacción|mia|etol|transcriber[’']?s?)"
 NOTES_HEADING = re.compile(
-    r"^(?:(?:author[’']?s|translator[’']?s|editor[’']?s|editorial)\s+)?"
-    r"(?:notes?|footnotes?|endnotes?|references)(?:\s+and\s+references)?\s*:?$", re.IGNORECASE)
+    r"^(?:(?:author[’']?s|translator[’']?s|editor[’']?s|editorial|transcriber[’']?s|mia|etol)\s+)?"
+    r"(?:notes?|footnotes?|endnotes?|references|anmerkungen|anmerkung|fußnoten|fussnoten|"
+    r"notes? (?:du|de la|des) \w+|notas?|примечания|сноски)"
+    r"(?:\s+(?:and\s+references|by\s+(?:the\s+)?[\w’' .-]{2,40}|of\s+(?:the\s+)?[\w’' .-]{2,40}|"
+    r"(?:des|der)\s+[\wäöüß]+|del?\s+\w+))?\s*:?$", re.IGNORECASE)
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 SUP_CLASS = "[" + SUPERSCRIPTS + "]"
 NOTE_MARKER = re.compile(
-    rf"^(?:\[(?P<a>\d{{1,3}})\]|\((?P<b>\d{{1,3}})\)|(?P<c>\d{{1,3}})[.)]|\*(?P<d>\d{{1,3}})\.?"
-    rf"|(?P<e>{SUP_CLASS}+)|(?P<f>\d{{1,3}})(?=\s))\s*")
+    rf"^(?:\[(?P<a>\d{{1,3}}\*?)\]|\((?P<b>\d{{1,3}}\*?)\)|(?P<c>\d{{1,3}}\*?)[.)]|\*(?P<d>\d{{1,3}})\.?"
+    rf"|(?P<e>{SUP_CLASS}+)|(?P<f>\d{{1,3}}\*?)(?=\s))\s*")
 
 
 def note_number(text: str) -> tuple[str, str] | None:
-    """(number, rest) when text starts with a note marker: "1. …", "[1] …", "¹ …"."""
+    """(number, rest) when text starts with a note marker: "1. …", "[1] …", "¹ …", "[1*] …"."""
     match = NOTE_MARKER.match(text)
     if not match:
         return None
     number = next(g for g in match.groups() if g)
     if match["e"]:
         number = "".join(str(SUPERSCRIPTS.index(c)) for c in number)
-    return str(int(number)), text[match.end():]
+    star = "*" if number.endswith("*") else ""
+    return str(int(number.rstrip("*"))) + star, text[match.end():]
 
 
-def take_notes(blocks: list[Block], report: Report) -> Notes | None:
-    """A trailing notes section: a "Notes" heading followed by numbered notes."""
+def series_label(heading: str) -> str | None:
+    """"Note by the translator" -> "Note by the translator."; "Translator’s Notes" -> "Translator’s note.";
+    None for the author's own notes ("Notes", "Footnotes")."""
+    text = heading.strip().rstrip(":").strip()
+    if not re.search(SERIES_WORDS, text, re.IGNORECASE):
+        return None
+    text = re.sub(r"\b(N|n)otes\b", r"\1ote", text)
+    text = re.sub(r"\b(F|f)ootnotes\b", r"\1ootnote", text)
+    if re.fullmatch(r"[A-Z’' ]+", text):  # "TRANSLATOR’S NOTES"
+        text = text[0] + text[1:].lower()
+    return text + "."
+
+
+def take_notes(blocks: list[Block], report: Report, header_marks: list[str] = ()) -> Notes | None:
+    """The notes sections at the end: each heading followed by numbered notes, in one or two series."""
+    found: Notes | None = None
+    while True:
+        section = _last_section(blocks, report)
+        if section is None:
+            break
+        heading_no, heading, notes = section
+        label = series_label(heading) if heading else None
+        series = "*" if label or any(n.endswith("*") for n, _, _ in notes) else ""
+        if label and not any(n.endswith("*") for n, _, _ in notes):
+            notes = [(n + "*", paras, no) for n, paras, no in notes]
+        found = _merge(found, Notes(heading_no, notes, {series: label} if label else {}))
+    if found is None:
+        found = _notes_without_heading(blocks, report, header_marks)
+    if found:
+        starred = [n for n, _, _ in found.notes if n.endswith("*")]
+        if starred and "*" not in found.labels:
+            report.check(f"notes {starred[0]}–{starred[-1]} form a second series (the author's notes are "
+                         "numbered without a star); the page does not say whose they are: label them by hand"
+                         if len(starred) > 1 else
+                         f"note {starred[0]} belongs to a second series (the author's notes are numbered without "
+                         "a star); the page does not say whose it is: label it by hand")
+    return found
+
+
+def _merge(later: Notes | None, earlier: Notes) -> Notes:
+    """Sections are found from the end: the earlier one comes first."""
+    if later is None:
+        return earlier
+    return Notes(earlier.no, earlier.notes + later.notes, {**earlier.labels, **later.labels})
+
+
+def _last_section(blocks: list[Block], report: Report) -> tuple[int, str, list] | None:
+    """The last notes heading with its notes (taken out of blocks), or None."""
     for index in range(len(blocks) - 1, -1, -1):
         block = blocks[index]
-        if NOTES_HEADING.match(block[0].text):
+        first = block[0]
+        if NOTES_HEADING.match(first.text) or first.hint == "notes-heading":
             following = ([block[1:]] if len(block) > 1 else []) + blocks[index + 1:]
-            notes = _parse_notes(following)
+            notes, used = _parse_notes(following, report)
             if notes:
                 del blocks[index:]
-                report.guess(f"notes section at line {block[0].no}: {len(notes)} note(s)")
-                return Notes(block[0].no, notes)
+                report.guess(f"notes section at line {first.no} ({first.text}): {len(notes)} note(s)")
+                return first.no, first.text, notes
+            if not any(line.text for b in following for line in b):
+                del blocks[index:]  # an empty "Notes" heading (a link to the notes on another page)
+                report.guess(f"dropped an empty notes heading at line {first.no}")
+                continue
             return None
-    return _bracket_notes_without_heading(blocks, report)
+    return None
 
 
-def _parse_notes(blocks: list[Block]) -> list[tuple[str, list[str], int]]:
+def _is_footer(block: Block) -> bool:
+    """Short lines that are no note text: links under the notes ("Preface (1891)", "Contents")."""
+    return all(len(line.text.split()) <= 10 and not ends_sentence(line.text) and note_number(line.text) is None
+               for line in block)
+
+
+def _parse_notes(blocks: list[Block], report: Report) -> tuple[list[tuple[str, list[str], int]], int]:
+    """The notes in blocks; links after them are dropped. Returns (notes, blocks used)."""
     notes: list[tuple[str, list[str], int]] = []
-    for block in blocks:
+    for used, block in enumerate(blocks):
+        if notes and _is_footer(block) and not block[0].hint.startswith("note"):
+            for line in (line for b in blocks[used:] for line in b):
+                report.guess(f"dropped line {line.no} after the notes: {short(line.text)}")
+            return notes, used
         for position, line in enumerate(block):
             numbered = note_number(line.text)
-            if numbered:
+            if numbered and (not notes or _plausible_next(notes, numbered[0])):
                 notes.append((numbered[0], [numbered[1]], line.no))
             elif not notes:
-                return []  # the section does not start with a note
+                return [], 0  # the section does not start with a note
             elif position == 0:
                 notes[-1][1].append(line.text)  # a further paragraph of the note
             else:
                 notes[-1][1][-1] = join_lines([notes[-1][1][-1], line.text])
-    return notes
+    return notes, len(blocks)
 
 
-def _bracket_notes_without_heading(blocks: list[Block], report: Report) -> Notes | None:
-    """Trailing "[1] …", "[2] …" paragraphs (no heading) numbered from 1."""
+def _plausible_next(notes: list, number: str) -> bool:
+    """A new note's number follows one of the series so far (or starts a series)."""
+    star = number.endswith("*")
+    value = int(number.rstrip("*"))
+    same = [int(n.rstrip("*")) for n, _, _ in notes if n.endswith("*") == star]
+    return value == (same[-1] + 1 if same else value) or (not same and value == 1)
+
+
+TRAILING_MARK = re.compile(r"^(?:\[(\d{1,3}\*?)\]|\((\d{1,3}\*?)\)|(\d{1,3}\*?)\.)\s*\S")
+
+
+def _notes_without_heading(blocks: list[Block], report: Report, header_marks: list[str]) -> Notes | None:
+    """Trailing "[1] …", "(1) …" or "1. …" paragraphs, numbered as the markers in the text are."""
     start = len(blocks)
-    while start > 0 and re.match(r"^\[\d{1,3}\]\s", blocks[start - 1][0].text):
+    while start > 0 and TRAILING_MARK.match(blocks[start - 1][0].text):
         start -= 1
     if start == len(blocks) or start == 0:
         return None
     numbers = [note_number(b[0].text)[0] for b in blocks[start:]]
-    if numbers != [str(n) for n in range(1, len(numbers) + 1)]:
-        return None
     body = " ".join(line.text for block in blocks[:start] for line in block)
-    if "[1]" not in body:
+    form = TRAILING_MARK.match(blocks[start][0].text)
+    in_text = []
+    for number in numbers:
+        if form[1] and f"[{number}]" in body or form[2] and f"({number})" in body:
+            in_text.append(number)
+        elif number in header_marks:
+            in_text.append(number)
+    if in_text != numbers:
         return None
-    notes = _parse_notes(blocks[start:])
+    notes, _ = _parse_notes(blocks[start:], report)
+    if [n for n, _, _ in notes] != numbers:
+        return None
     first = blocks[start][0].no
     del blocks[start:]
-    report.check(f"line {first}: trailing [1], [2] … paragraphs taken as notes (there is no notes heading)")
+    report.check(f"line {first}: trailing numbered paragraphs taken as notes (the text has their markers, "
+                 "but there is no notes heading)")
     return Notes(first, notes)
