@@ -293,7 +293,7 @@ def test_notes_section_with_bracket_markers():
     md = result.markdown
     body = split(md)[1]
     assert "The workers' state[^1] is not a class society in the full sense.[^2] So much" in body
-    assert "a caste [^3] and not a class." in body
+    assert "a caste[^3] and not a class." in body  # the space before a marker goes
     assert "[^1]: As defined in The Revolution Betrayed." in body
     assert "[^2]: Compare Lenin, State and Revolution, chapter 5." in body
     assert "[^3]: See the resolution of 1931." in body
