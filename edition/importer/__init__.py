@@ -32,6 +32,6 @@ The pipeline:
 from .base import ImportResult
 from .dates import find_date
 from .markdown import suggest_filename
-from .pipeline import import_text
+from .pipeline import import_html, import_text
 
-__all__ = ["ImportResult", "find_date", "import_text", "suggest_filename"]
+__all__ = ["ImportResult", "find_date", "import_html", "import_text", "suggest_filename"]

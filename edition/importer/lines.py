@@ -111,7 +111,10 @@ def _is_archive_label(text: str) -> bool:
 def drop_navigation(lines: list[Line], report: Report) -> list[Line]:
     kept = []
     for line in lines:
-        if is_nav_line(line.text):
+        if line.text and line.hint == "nav":
+            report.guess(f"dropped navigation line {line.no} (the page marks it so): {short(line.text)}")
+            kept.append(Line(line.no, "", 0))
+        elif is_nav_line(line.text):
             report.guess(f"dropped navigation line {line.no}: {short(line.text)}")
             kept.append(Line(line.no, "", 0))
         else:

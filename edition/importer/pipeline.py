@@ -8,6 +8,7 @@ from .base import ImportResult, Line, Notes, Report, short
 from .words import ends_sentence, is_name_like
 from .dates import is_date_line
 from .language import detect_language
+from .html import decode_html, read_html
 from .lines import Block, clean_lines, cut_comment_form, drop_navigation, split_blocks
 from .header import PSEUDONYM, RANK_LETTER, Header, choose_date, known_author, read_header
 from .letter import PS_LINE, is_signature_name, is_valediction, take_dateline, take_signature
@@ -21,6 +22,12 @@ from .markdown import NoteLinker, front_matter_yaml, render_body, render_div, re
 def import_text(raw: str, *, source_name: str = "<raw>") -> ImportResult:
     """Turns a raw archive text into the Markdown text format (see the package docstring)."""
     return import_lines(clean_lines(raw), source_name=source_name)
+
+
+def import_html(data: bytes | str, *, source_name: str = "<page>") -> ImportResult:
+    """Turns a saved archive page (MIA, ETOL, MediaWiki …) into the Markdown text format."""
+    text = decode_html(data) if isinstance(data, bytes) else data
+    return import_lines(read_html(text), source_name=source_name, html=True)
 
 
 def import_lines(lines: list[Line], *, source_name: str = "<raw>", html: bool = False) -> ImportResult:
