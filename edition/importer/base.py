@@ -28,7 +28,8 @@ class Para:
     nlines: int = 1         # how many raw lines were joined
     block: int = 0          # index of the blank-line block it came from
     indented: bool = False  # all its lines indented more than the text's usual
-    kind: str = "para"      # para | heading | item | quote
+    kind: str = "para"      # para | heading | item | quote | verse | break
+    hint: str = ""          # the HTML's hint for its first line (see html.py)
     item: tuple | None = None  # (ordinal, delimiter, label kind) for list items
 
 

@@ -76,6 +76,9 @@ def join_lines(texts: list[str]) -> str:
 
 def block_to_paras(block: Block, index: int, base_indent: int, report: Report) -> list[Para]:
     """Splits a block into paragraphs (list items, unblanked paragraphs) and joins wrapped lines."""
+    if block[0].hint == "verse":
+        return [Para(no=block[0].no, text="\n".join(line.text for line in block), nlines=len(block),
+                     block=index, kind="verse", hint="verse")]
     starts = {0}
     line_texts = [line.text for line in block]
     eligible = [t if k == 0 or ends_sentence(line_texts[k - 1]) else None for k, t in enumerate(line_texts)]
@@ -107,8 +110,13 @@ def block_to_paras(block: Block, index: int, base_indent: int, report: Report) -
         for line in lines[:-1]:
             if re.search(r"[a-z]-$", line.text):
                 report.check(f"line {line.no}: hyphen at the end of a wrapped line kept: {short(line.text[-30:], 30)}")
+        if lines[0].hint == "verse":  # a poem's lines stay lines
+            paras.append(Para(no=lines[0].no, text="\n".join(l.text for l in lines), nlines=len(lines),
+                              block=index, kind="verse", hint="verse"))
+            continue
         paras.append(Para(no=lines[0].no, text=join_lines([l.text for l in lines]), nlines=len(lines),
-                          block=index, indented=all(l.indent >= base_indent + 2 for l in lines)))
+                          block=index, indented=all(l.indent >= base_indent + 2 for l in lines),
+                          hint=lines[0].hint))
     return paras
 
 
@@ -130,6 +138,7 @@ def blocks_to_paras(blocks: list[Block], report: Report) -> list[Para]:
 # --------------------------------------------------------------------------
 # 5. Classifying paragraphs
 
+SEPARATOR = re.compile(r"^(?:\*\s*){1,5}$|^⁂$|^(?:[-–—_]\s*){3,}$|^§$|^x\s+x\s+x$")
 EDIT_SUFFIX = re.compile(r"\s*\[edit\]$")
 SECTION_WORDS = {"introduction", "conclusion", "conclusions", "postscript", "appendix", "preface", "foreword",
                  "afterword", "epilogue", "prologue", "summary", "addendum", "supplement"}
@@ -198,7 +207,23 @@ def classify(paras: list[Para], report: Report) -> None:
     """Marks list items, headings and block quotes (in place)."""
     _mark_lists(paras, report)
     _mark_quotes(paras, report)
+    quoted = sum(para.hint == "quote" for para in paras)
+    if quoted > len(paras) / 2:  # the page sets its whole text in a <blockquote> for the layout
+        for para in paras:
+            para.hint = "" if para.hint == "quote" else para.hint
     for index, para in enumerate(paras):
+        if para.kind == "para" and SEPARATOR.match(para.text):
+            para.kind = "break"
+            report.guess(f"separator at line {para.no}: {para.text}")
+            continue
+        if para.kind == "para" and para.hint == "quote":
+            para.kind = "quote"
+            continue
+        if para.kind == "para" and para.hint in ("h2", "h3", "h4", "h5", "h6") and para.nlines == 1 \
+                and len(para.text) <= 200 and not is_date_line(para.text) and not SALUTATION.match(para.text):
+            para.kind = "heading"
+            report.guess(f"heading at line {para.no} (an <{para.hint}> in the page): {short(para.text)}")
+            continue
         if para.kind != "para":
             continue
         previous = paras[index - 1] if index > 0 else None

@@ -117,7 +117,7 @@ def is_date_line(text: str) -> FoundDate | None:
     found = find_date(inner)
     if found is None or inner[found.end:].strip(" .,)"):
         return None
-    place = inner[: found.start].strip(" ,–—-")
+    place = re.sub(r"[\[\]]", "", inner[: found.start]).strip(" ,–—-")  # "[London,] November 23, 1871"
     place = re.sub(r"(?:^|[\s,])(?:le|den|am|el|the|on|im)$", "", place, flags=re.IGNORECASE).strip(" ,")
     if place and not is_place(place):
         return None

@@ -144,6 +144,15 @@ def render_body(paras: list[Para], linker: NoteLinker) -> list[str]:
                 f"{item.item[0]}{item.item[1]} {render_text(item.text, linker)}" for item in items))
             index = end
             continue
+        if para.kind == "break":
+            out.append("* * *")
+            index += 1
+            continue
+        if para.kind == "verse":
+            lines = [render_text(line, linker, smallcaps=False) for line in para.text.split("\n")]
+            out.append("\\\n".join(lines))
+            index += 1
+            continue
         if para.kind == "heading":
             text = render_text(para.text, linker, smallcaps=False)
             out.append("## " + (text[:-1] + "\\#" if text.endswith("#") else text))
@@ -214,6 +223,8 @@ def suggest_filename(front_matter: dict) -> str:
         if words:
             parts.append(slugify(words[-1]))
     title = slugify(str(front_matter.get("title") or ""))
+    if author and parts and title.startswith(parts[-1] + "-"):
+        parts.pop()  # "Marx to Kugelmann" by Marx: "1871-04-12-marx-to-kugelmann"
     if len(title) > 60:
         title = title[:60].rsplit("-", 1)[0]
     if title:
