@@ -11,6 +11,7 @@ class ImportResult:
     front_matter: dict   # what went into the front matter
     guesses: list[str]   # what it guessed ("title from line 3: …", "heading at line 40: …")
     review: list[str]    # what needs a human look ("no date found", "line 12 may be a heading")
+    body_lines: tuple[int, ...] = ()  # the source's lines that went into the body and its notes
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Notes:
     no: int                                   # line of the (first) notes heading
     notes: list[tuple[str, list[str], int]]   # (number, paragraphs, line)
     labels: dict[str, str] = field(default_factory=dict)  # series ("" or "*") -> "Translator’s note."
+    lines: set[int] = field(default_factory=set)           # the source lines of the notes
 
 
 @dataclass

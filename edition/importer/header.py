@@ -13,27 +13,35 @@ from .dates import FoundDate, is_place, find_date, is_date_line
 # 2. The header
 
 # MIA header fields: "Written: …", "First Published: …", "Source: …" …
-FIELD_LINE = re.compile(r"^(?P<label>[A-Z][A-Za-z/\\&’' -]{1,40}?)\s*:\s*(?P<value>.*)$")
+FIELD_LINE = re.compile(r"^(?P<label>[^\W\d_][^\W\d_/\\&’' .-]*(?:[/\\&’' .-]+[^\W\d_]+)*\.?)\s*:\s*(?P<value>.*)$")
 # A label is of a kind when all its words come from the kind's vocabulary (so that a title
 # like "Workers' Rights: A Program" is not taken for a field); the first word must be a key word.
 FIELD_KINDS = [
-    ("date", {"written", "delivered", "date", "dated", "composed", "spoken", "given", "held"},
+    ("date", {"written", "delivered", "date", "dated", "composed", "spoken", "given", "held",
+              "geschrieben", "verfasst", "gehalten", "datum", "écrit", "rédigé", "prononcé", "escrito", "redactado",
+              "pronunciado", "fecha"},
      {"and", "in", "on", "at", "place", "first"}),
     ("published", {"published", "printed", "appeared", "publication", "originally", "first", "republished",
-                   "reprinted"},
-     {"in", "as", "and", "online"}),
-    ("publisher", {"publisher", "publishers", "publishing"}, {"house", "and", "place"}),
-    ("source", {"source", "sources", "original", "from"}, {"text", "of", "the", "this", "version"}),
+                   "reprinted", "erstveröffentlichung", "erstmals", "veröffentlicht", "erschienen", "publié", "publiée",
+                   "première", "parution", "publicado", "publicada", "primera", "publicación"},
+     {"in", "as", "and", "online", "publication", "dans", "en", "veröffentlichung"}),
+    ("publisher", {"publisher", "publishers", "publishing", "verlag", "éditeur", "editorial"}, {"house", "and", "place"}),
+    ("source", {"source", "sources", "original", "from", "quelle", "vorlage", "fuente"}, {"text", "of", "the", "this", "version"}),
     ("credit", {"translated", "translation", "translator", "translators", "transcribed", "transcription",
                 "transcriber", "html", "markup", "mark-up", "marked", "re-marked", "remarked", "proofread",
                 "proofreading", "proofed", "proof-read", "online", "scanned", "converted", "prepared",
                 "digitized", "digitised", "copied", "edited", "editor", "e-text", "etext", "typed", "ocr",
-                "corrected", "checked", "re-transcribed", "original"},
+                "corrected", "checked", "re-transcribed", "original", "übersetzung", "übersetzt", "übersetzer",
+                "transkription", "html-markierung", "markierung", "digitalisierung", "korrektur", "traduction",
+                "traduit", "traducteur", "numérisation", "correction", "traducción", "traducido", "traductor",
+                "transcripción", "digitalización", "edición", "html-markup"},
      {"and", "by", "for", "up", "version", "from", "the", "internet", "into", "english", "re"}),
-    ("rights", {"public", "copyleft", "copyright", "license", "licence", "rights"}, {"domain", "and"}),
+    ("rights", {"public", "copyleft", "copyright", "license", "licence", "rights", "urheberrecht", "lizenz",
+                "licencia", "droits"}, {"domain", "and"}),
     ("signed", {"signed", "signature", "pseudonym"}, {"as", "by"}),
 ]
-CREDIT_WORDS = FIELD_KINDS[4][1] - {"original", "online"}
+CREDIT_WORDS = FIELD_KINDS[4][1] - {"original", "online", "edición"}
+RIGHTS_LINE = re.compile(r"^(?:Copyright\b|©|\(c\)\s|Copyleft\b|Public [Dd]omain\b|Creative Commons\b).{0,200}$")
 LANGUAGE_WORDS = r"(?:English|French|German|Russian|Spanish|Italian|Yiddish|Polish|Dutch|Portuguese|Czech)"
 ETOL_SOURCE = re.compile(
     r"^(?P<kind>First published in|First published|Originally published|Published in|Published|"
@@ -301,6 +309,10 @@ def _read_header_line(text: str, no: int, header: Header, report: Report) -> boo
         header.last_field = "credit"
         report.guess(f"transcription credit from line {no}: {short(text)}")
         return True
+    if RIGHTS_LINE.match(text):
+        header.last_field = "rights"
+        report.guess(f"dropped rights line {no}: {short(text)}")
+        return True
     bracket = re.fullmatch(r"\[(?P<value>[^\[\]]+)\]", text)
     if bracket and looks_bibliographic(text) and not is_date_line(text):
         _add_source(header, bracket["value"].strip(), no, report)
@@ -379,8 +391,9 @@ def _title_and_author(groups: list[list[Line]], header: Header, report: Report) 
             break
     for line in all_lines():
         combined = re.match(r"^(?P<author>[^:–—]{3,50}?)\s*(?::|\s[–—])\s+(?P<title>.+)$", line.text)
+        others_named = any(is_name_like(other.text) for other in all_lines() if other is not line)
         if combined and header.author is None and is_name_like(combined["author"]) \
-                and not COLLECTION_LINE.match(line.text):
+                and not COLLECTION_LINE.match(line.text) and not others_named:
             header.author = combined["author"].strip()
             report.guess(f"author and title from line {line.no}: {short(line.text)}")
             group = next(g for g in groups if line in g)

@@ -8,7 +8,7 @@ from .base import Line, Report
 from .words import TITLE_WORDS, ends_sentence, is_name_like
 from .dates import is_date_line
 from .lines import Block
-from .header import RANK_LETTER, Header, is_place_over_date
+from .header import PSEUDONYM, RANK_LETTER, Header, is_place_over_date
 
 def take_dateline(blocks: list[Block], header: Header, report: Report) -> list[Line]:
     """An opening date line ("November 6, 1944", "Coyoacan, May 3, 1938"), perhaps under a place line."""
@@ -33,7 +33,12 @@ VALEDICTION = re.compile(
     r"bolshevik|communist|socialist|cordial|hearty|heartiest|heartfelt|many|firm|affectionate)\b.{0,40}?"
     r"\b(?:greetings?|regards|wishes|salutes?|thanks|love|handshakes?|kisses)"
     r"|yours\b[^.!?]{0,40}|\w+ly yours|yours \w+ly|fraternally|comradely|cordially|sincerely|faithfully|"
-    r"respectfully|affectionately|greetings|regards|salud|salut|love|ever yours|all the best)\s*[,.!]?$",
+    r"respectfully|affectionately|greetings|regards|salud|salut|love|ever yours|all the best|adieu|"
+    # German, French, Spanish, Italian closings
+    r"(?:mit\s+)?(?:\w+em\s+)?gru(?:ß|ss)(?:en)?|(?:mit\s+)?(?:\w+en\s+)?grü(?:ß|ss)en|dein|deine|ihr|ihre|euer|eure|"
+    r"salut(?:ations)?(?:\s+\w+){0,2}|fraternellement|cordialement|bien\s+à\s+(?:vous|toi)|(?:à\s+)?(?:toi|vous)|"
+    r"saludos(?:\s+\w+){0,2}|un\s+abrazo(?:\s+\w+){0,2}|fraternalmente|tuyo|suyo|"
+    r"saluti(?:\s+\w+){0,2}|fraternamente|tuo|vostro)\s*[,.!]?$",
     re.IGNORECASE)
 PS_LINE = re.compile(r"^P\.\s?P?\.?\s?S\.|^PS\b|^P\.S\b")
 
@@ -44,7 +49,7 @@ def is_valediction(text: str) -> bool:
 
 def is_signature_name(text: str, after_valediction: bool = False) -> bool:
     name = re.sub(r"^(your|yours|ever yours)[,\s]+", "", text, flags=re.IGNORECASE).rstrip(",")
-    if is_name_like(name, max_words=4):
+    if is_name_like(name, max_words=4) or PSEUDONYM.match(name):
         return True
     if after_valediction and re.fullmatch(r"[A-Z][\w’'.-]+\.?", name):
         return name not in TITLE_WORDS  # a single name or pseudonym: "Crux"

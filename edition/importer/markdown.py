@@ -103,7 +103,7 @@ class NoteLinker:
             pending = self.pending["*" if number.endswith("*") else ""]
             if pending and number == pending[0]:
                 pending.pop(0)
-                return f"\x00{number}\x01"
+                return f"\x00{number.replace('*', 's')}\x01"  # "*" would be escaped
             return match.group(0)
 
         return self.pattern.sub(replace, text)
@@ -113,7 +113,7 @@ class NoteLinker:
 
 
 def finish(text: str) -> str:
-    return re.sub(r"\x00(\d+\*?)\x01", r"[^\1]", text)
+    return re.sub(r"\x00(\d+)(s?)\x01", lambda m: f"[^{m[1]}{'*' if m[2] else ''}]", text)
 
 
 def render_text(text: str, linker: NoteLinker | None, smallcaps: bool = True) -> str:

@@ -63,12 +63,12 @@ def take_notes(blocks: list[Block], report: Report, header_marks: list[str] = ()
         section = _last_section(blocks, report)
         if section is None:
             break
-        heading_no, heading, notes = section
+        heading_no, heading, notes, used_lines = section
         label = series_label(heading) if heading else None
         series = "*" if label or any(n.endswith("*") for n, _, _ in notes) else ""
         if label and not any(n.endswith("*") for n, _, _ in notes):
             notes = [(n + "*", paras, no) for n, paras, no in notes]
-        found = _merge(found, Notes(heading_no, notes, {series: label} if label else {}))
+        found = _merge(found, Notes(heading_no, notes, {series: label} if label else {}, used_lines))
     if found is None:
         found = _notes_without_heading(blocks, report, header_marks)
     if found:
@@ -86,10 +86,11 @@ def _merge(later: Notes | None, earlier: Notes) -> Notes:
     """Sections are found from the end: the earlier one comes first."""
     if later is None:
         return earlier
-    return Notes(earlier.no, earlier.notes + later.notes, {**earlier.labels, **later.labels})
+    return Notes(earlier.no, earlier.notes + later.notes, {**earlier.labels, **later.labels},
+                 earlier.lines | later.lines)
 
 
-def _last_section(blocks: list[Block], report: Report) -> tuple[int, str, list] | None:
+def _last_section(blocks: list[Block], report: Report) -> tuple[int, str, list, set[int]] | None:
     """The last notes heading with its notes (taken out of blocks), or None."""
     for index in range(len(blocks) - 1, -1, -1):
         block = blocks[index]
@@ -100,7 +101,7 @@ def _last_section(blocks: list[Block], report: Report) -> tuple[int, str, list] 
             if notes:
                 del blocks[index:]
                 report.guess(f"notes section at line {first.no} ({first.text}): {len(notes)} note(s)")
-                return first.no, first.text, notes
+                return first.no, first.text, notes, {line.no for b in following[:used] for line in b}
             if not any(line.text for b in following for line in b):
                 del blocks[index:]  # an empty "Notes" heading (a link to the notes on another page)
                 report.guess(f"dropped an empty notes heading at line {first.no}")
@@ -169,7 +170,8 @@ def _notes_without_heading(blocks: list[Block], report: Report, header_marks: li
     if [n for n, _, _ in notes] != numbers:
         return None
     first = blocks[start][0].no
+    used = {line.no for block in blocks[start:] for line in block}
     del blocks[start:]
     report.check(f"line {first}: trailing numbered paragraphs taken as notes (the text has their markers, "
                  "but there is no notes heading)")
-    return Notes(first, notes)
+    return Notes(first, notes, lines=used)

@@ -45,6 +45,8 @@ def import_lines(lines: list[Line], *, source_name: str = "<raw>", html: bool = 
     if signature:
         for line in signature:
             header.add_date(RANK_LETTER, is_date_line(line.text), line.no, "closing date line")
+    body_lines = {line.no for block in blocks + postscripts for line in block}
+    body_lines |= {line.no for line in dateline + signature} | (notes.lines if notes else set())
     paras = blocks_to_paras(blocks, report)
     classify(paras, report)
     tail = blocks_to_paras(postscripts, report)
@@ -65,6 +67,7 @@ def import_lines(lines: list[Line], *, source_name: str = "<raw>", html: bool = 
     if signature:
         parts.append(render_div("signature", signature))
     parts += [render_text(p.text, linker) for p in tail]
+    _nest_notes(notes, linker, report)
     parts += render_notes(notes)
     _check_notes(notes, linker, body_texts, report)
 
@@ -72,7 +75,29 @@ def import_lines(lines: list[Line], *, source_name: str = "<raw>", html: bool = 
         report.check(f"{source_name}: no body text found")
     body_md = "\n\n".join(parts)
     markdown = "---\n" + front_matter_yaml(front) + "---\n" + ("\n" + body_md + "\n" if body_md else "")
-    return ImportResult(markdown=markdown, front_matter=front, guesses=report.guesses, review=report.review)
+    return ImportResult(markdown=markdown, front_matter=front, guesses=report.guesses, review=report.review,
+                        body_lines=tuple(sorted(body_lines)) if not html else ())
+
+
+def _nest_notes(notes: Notes | None, linker: NoteLinker, report: Report) -> None:
+    """A note marked only inside another note (a translator's note on an author's note): the
+    reader links marks in the text only, so it is kept as a further paragraph of that note,
+    after the mark."""
+    if not notes:
+        return
+    for number in list(linker.unmatched()):
+        mark = f"[{number}]"
+        host = next((note for note in notes.notes if note[0] != number and any(mark in p for p in note[1])), None)
+        nested = next((note for note in notes.notes if note[0] == number), None)
+        if host is None or nested is None:
+            continue
+        label = notes.labels.get("*" if number.endswith("*") else "")
+        first = f"{mark} " + (f"{label} " if label else "") + nested[1][0]
+        host[1].extend([first] + nested[1][1:])
+        notes.notes.remove(nested)
+        linker.take(number)
+        report.check(f"note {number} is marked inside note {host[0]}, not in the text: it is kept as a paragraph "
+                     f"of note {host[0]}")
 
 
 def _header_marks(header: Header, numbers: list[str], report: Report) -> list[str]:
