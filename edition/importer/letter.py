@@ -32,6 +32,7 @@ VALEDICTION = re.compile(
     r"^(?:(?:with|my|our|best|warm(?:est)?|kind(?:est)?|fraternal|comradely|friendly|revolutionary|"
     r"bolshevik|communist|socialist|cordial|hearty|heartiest|heartfelt|many|firm|affectionate)\b.{0,40}?"
     r"\b(?:greetings?|regards|wishes|salutes?|thanks|love|handshakes?|kisses)"
+    r"|[^.!?]{0,40}\b(?:greetings?|regards|thanks|wishes)\s+(?:from|to\s+(?:you|all)(?:\s+from)?)"
     r"|yours\b[^.!?]{0,40}|\w+ly yours|yours \w+ly|fraternally|comradely|cordially|sincerely|faithfully|"
     r"respectfully|affectionately|greetings|regards|salud|salut|love|ever yours|all the best|adieu|"
     # German, French, Spanish, Italian closings

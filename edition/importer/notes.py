@@ -13,7 +13,7 @@ import re
 
 from .base import Line, Notes, Report, short
 from .lines import Block
-from .blocks import join_lines
+from .blocks import SEPARATOR, join_lines
 from .words import ends_sentence, is_name_like
 
 SERIES_WORDS = r"(?:translator[’']?s?|translation|übersetzer[s]?|übersetzung|traducteur|traduction|traductor|" \
@@ -150,12 +150,18 @@ TRAILING_MARK = re.compile(r"^(?:\[(\d{1,3}\*?)\]|\((\d{1,3}\*?)\)|(\d{1,3}\*?)\
 
 def _notes_without_heading(blocks: list[Block], report: Report, header_marks: list[str]) -> Notes | None:
     """Trailing "[1] …", "(1) …" or "1. …" paragraphs, numbered as the markers in the text are."""
-    start = len(blocks)
+    end = len(blocks)
+    # notes followed by a separator and a remark of the archive's ("* * *", then paragraphs)
+    separators = [index for index in range(max(0, len(blocks) - 6), len(blocks))
+                  if SEPARATOR.match(blocks[index][0].text) and len(blocks[index]) == 1]
+    if separators and not TRAILING_MARK.match(blocks[-1][0].text):
+        end = separators[-1]
+    start = end
     while start > 0 and TRAILING_MARK.match(blocks[start - 1][0].text):
         start -= 1
-    if start == len(blocks) or start == 0:
+    if start == end or start == 0:
         return None
-    numbers = [note_number(b[0].text)[0] for b in blocks[start:]]
+    numbers = [note_number(b[0].text)[0] for b in blocks[start:end]]
     body = " ".join(line.text for block in blocks[:start] for line in block)
     form = TRAILING_MARK.match(blocks[start][0].text)
     in_text = []
@@ -166,12 +172,17 @@ def _notes_without_heading(blocks: list[Block], report: Report, header_marks: li
             in_text.append(number)
     if in_text != numbers:
         return None
-    notes, _ = _parse_notes(blocks[start:], report)
+    notes, _ = _parse_notes(blocks[start:end], report)
     if [n for n, _, _ in notes] != numbers:
         return None
     first = blocks[start][0].no
-    used = {line.no for block in blocks[start:] for line in block}
-    del blocks[start:]
+    used = {line.no for block in blocks[start:end] for line in block}
+    if end < len(blocks):
+        rest = [line.no for block in blocks[end + 1:] for line in block]
+        if rest:
+            report.check(f"lines {rest[0]}–{rest[-1]}, after the notes and a separator, are kept at the end of "
+                         "the text: they may be a remark of the archive's, not the text")
+    del blocks[start:end]
     report.check(f"line {first}: trailing numbered paragraphs taken as notes (the text has their markers, "
                  "but there is no notes heading)")
     return Notes(first, notes, lines=used)

@@ -51,6 +51,7 @@ def import_lines(lines: list[Line], *, source_name: str = "<raw>", html: bool = 
     classify(paras, report)
     tail = blocks_to_paras(postscripts, report)
 
+    _check_reprint_introduction(paras, header, report)
     body_texts = [p.text for p in paras + tail]
     front = _front_matter(header, signature, body_texts, report, source_name)
     numbers = [n for n, _, _ in notes.notes] if notes else []
@@ -77,6 +78,21 @@ def import_lines(lines: list[Line], *, source_name: str = "<raw>", html: bool = 
     markdown = "---\n" + front_matter_yaml(front) + "---\n" + ("\n" + body_md + "\n" if body_md else "")
     return ImportResult(markdown=markdown, front_matter=front, guesses=report.guesses, review=report.review,
                         body_lines=tuple(sorted(body_lines)) if not html else ())
+
+
+def _check_reprint_introduction(paras: list, header: Header, report: Report) -> None:
+    """A reprint site's introduction before a separator, naming the site the credits thank."""
+    sites = [m[1].strip() for credit in header.credits
+             if (m := re.search(r"(?:thanks(?:\s+(?:to|from))?|courtesy of|copied from)\s+(?:the\s+)?(.+?)"
+                                r"(?:\s+(?:blog|website|site))?\.?$", credit, re.IGNORECASE))]
+    breaks = [index for index, para in enumerate(paras[:8]) if para.kind == "break"]
+    if not sites or not breaks or breaks[0] == 0:
+        return
+    before = paras[: breaks[0]]
+    named = next((site for site in sites if any(site.lower() in para.text.lower() for para in before)), None)
+    if named:
+        report.check(f"lines {before[0].no}–{before[-1].no}, before the separator at line {paras[breaks[0]].no}, "
+                     f"name {named}, which the credits thank: they may be its introduction, not the text")
 
 
 def _nest_notes(notes: Notes | None, linker: NoteLinker, report: Report) -> None:
