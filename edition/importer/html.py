@@ -68,14 +68,20 @@ def is_mediawiki(root) -> bool:
         any("MediaWiki" in g for g in generator)
 
 
-def read_html(text: str) -> list[Line]:
-    """The page's lines, as a browser copy gives them, with hints (see the module docstring)."""
+def read_html(text: str) -> tuple[list[Line], dict[str, str]]:
+    """The page's lines, as a browser copy gives them, with hints (see the module docstring), and
+    its meta data ({"author": …} from <meta name="author">)."""
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
     root = lxml.html.document_fromstring(text)
+    meta = {}
+    for element in root.xpath("//meta[@name][@content]"):
+        name = element.get("name").strip().lower()
+        if name == "author" and element.get("content").strip():
+            meta["author"] = " ".join(element.get("content").split())
     if is_mediawiki(root):
-        return _Writer().run(_mediawiki_body(root))
+        return _Writer().run(_mediawiki_body(root)), meta
     body = root.find("body")
-    return _Writer().run(body if body is not None else root)
+    return _Writer().run(body if body is not None else root), meta
 
 
 def _classes(element) -> set[str]:

@@ -27,10 +27,12 @@ def import_text(raw: str, *, source_name: str = "<raw>") -> ImportResult:
 def import_html(data: bytes | str, *, source_name: str = "<page>") -> ImportResult:
     """Turns a saved archive page (MIA, ETOL, MediaWiki …) into the Markdown text format."""
     text = decode_html(data) if isinstance(data, bytes) else data
-    return import_lines(read_html(text), source_name=source_name, html=True)
+    lines, meta = read_html(text)
+    return import_lines(lines, source_name=source_name, html=True, meta=meta)
 
 
-def import_lines(lines: list[Line], *, source_name: str = "<raw>", html: bool = False) -> ImportResult:
+def import_lines(lines: list[Line], *, source_name: str = "<raw>", html: bool = False,
+                 meta: dict | None = None) -> ImportResult:
     """The pipeline on cleaned lines (from a text, or read out of an HTML page with hints)."""
     report = Report()
     lines = cut_comment_form(drop_navigation(lines, report), report)
@@ -53,6 +55,8 @@ def import_lines(lines: list[Line], *, source_name: str = "<raw>", html: bool = 
 
     _check_reprint_introduction(paras, header, report)
     body_texts = [p.text for p in paras + tail]
+    if header.author is None and not header.author_hint and (meta or {}).get("author"):
+        _author_from_meta(header, meta["author"], signature, report)
     front = _front_matter(header, signature, body_texts, report, source_name)
     numbers = [n for n, _, _ in notes.notes] if notes else []
     header_refs = _header_marks(header, numbers, report)
@@ -93,6 +97,18 @@ def _check_reprint_introduction(paras: list, header: Header, report: Report) -> 
     if named:
         report.check(f"lines {before[0].no}–{before[-1].no}, before the separator at line {paras[breaks[0]].no}, "
                      f"name {named}, which the credits thank: they may be its introduction, not the text")
+
+
+def _author_from_meta(header: Header, value: str, signature: list[Line], report: Report) -> None:
+    """The page's <meta name="author">, when neither the header nor a signature names the author."""
+    if any(is_name_like(line.text) or PSEUDONYM.match(line.text) for line in signature):
+        return  # the signature will say
+    names = [name.strip() for name in re.split(r"\s+(?:and|&|und|et|y)\s+|\s*;\s*", value) if name.strip()]
+    names = [known_author(name) or name for name in names]
+    if not names or not all(is_name_like(name) or known_author(name) for name in names):
+        return
+    header.author = names[0] if len(names) == 1 else names
+    report.check(f"author from the page's meta data (<meta name=\"author\">): {value}")
 
 
 def _nest_notes(notes: Notes | None, linker: NoteLinker, report: Report) -> None:
