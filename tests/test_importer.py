@@ -638,3 +638,136 @@ def test_seed_output_is_read_by_the_edition_reader(prefix):
     text = reader.parse_text(markdown, f"texts/{suggest_filename(result.front_matter)}", problems)
     assert [str(d) for d in problems.diagnostics] == []
     assert text is not None
+
+
+# --------------------------------------------------------------------------
+# archives' habits (issue 14): dates, letters, pseudonyms, HTML, languages, --add
+
+@pytest.mark.parametrize("text, iso", [
+    ("Coyoacán, 12. Mai 1938", "1938-05-12"),
+    ("le 1er mai 1938", "1938-05-01"),
+    ("Paris, 3 décembre 1871", "1871-12-03"),
+    ("México, 12 de mayo de 1938", "1938-05-12"),
+    ("Moskva, 12 maya 1938 g.", "1938-05-12"),
+    ("Berlin, den 3. März 1920", "1920-03-03"),
+    ("[London,] November 23, 1871", "1871-11-23"),
+    ("May 3/44", "1944-05-03"),
+])
+def test_datelines_in_several_languages(text, iso):
+    from edition.importer.dates import is_date_line
+
+    assert is_date_line(text).iso == iso
+
+
+LETTER_WITH_ADDRESS = """Leon Trotsky
+
+A Letter to the Editor
+
+Source: Writings of Leon Trotsky (1937–38), New York 1976, p. 311.
+
+
+Coyoacán, D.F.
+May 3/44
+
+Mr. John Smith
+Editor, The Weekly Review
+New York City
+Dear Sir:
+
+I have received your letter of April 20 and I thank you for the copy of the review. I regret that I cannot write the article you ask for.
+
+With best regards,
+
+Crux [Trotsky]
+
+Coyoacán, May 3, 1944
+
+P.S. The book will appear in the autumn.
+"""
+
+
+def test_inside_address_signature_with_place_and_two_digit_year():
+    result = import_text(LETTER_WITH_ADDRESS)
+    assert div(result.markdown, "dateline") == ["Coyoacán, D.F.", "May 3/44"]
+    assert paragraphs(result.markdown)[:4] == ["Mr. John Smith", "Editor, The Weekly Review", "New York City",
+                                               "Dear Sir:"]
+    assert div(result.markdown, "signature") == ["With best regards,", "Crux \\[Trotsky\\]", "Coyoacán, May 3, 1944"]
+    assert result.markdown.rstrip().endswith("P.S. The book will appear in the autumn.")
+    assert result.front_matter["date"] == "1944-05-03"
+    assert any("two-digit year, read as 1944: check the century" in line for line in result.review)
+    assert any("inside address" in line for line in result.review)
+
+
+def test_pseudonym_signature_gives_the_real_name():
+    raw = ("Dear Comrades,\n\nThe article you asked for follows in a week; I am finishing the last part of it now "
+           "and will send it by the next boat.\n\nComradely,\n\nCrux [Trotsky]\n")
+    result = import_text(raw)
+    assert result.front_matter["author"] == "Leon Trotsky"
+    assert any("pseudonym, Crux" in line for line in result.review)
+
+
+MIA_PAGE = """<html><head><meta name="author" content="Frederick Engels"></head><body>
+<p class="toplink"><a href="../index.htm">MIA</a> &gt; <a href="index.htm">Archive</a> &gt; Engels</p>
+<p class="title">Works of Frederick Engels 1890</p>
+<h1>On a Point of Tactics<br>
+A Reply</h1>
+<hr class="end">
+<p class="information"><span class="info">Written:</span> 4 March 1890;<br>
+<span class="info">Source:</span> Example Selected Works,<br>
+Volume Two, Moscow 1962;<br>
+<span class="info">Transcribed:</span> A. Volunteer.</p>
+<hr class="end">
+<p>The question was put to us in a letter, and we answer it here because it concerns every section of the party,
+not only the one that asked it. <sup class="enote"><a href="#n1">[1]</a></sup></p>
+<blockquote><p>“Every step of the movement,” a friend wrote, “is worth more than a dozen programmes.”</p></blockquote>
+<h3>The Answer</h3>
+<p>We agree with the friend, and we draw from his sentence a conclusion that he did not draw himself.</p>
+<pre class="verse">The first line of a song
+the second line of it</pre>
+<h3>Notes</h3>
+<p class="information"><a name="n1"><span class="info">1.</span></a> The letter came from a section in the provinces.</p>
+<p class="footer"><a href="index.htm">1890</a> | <a href="../index.htm">Works Index</a></p>
+</body></html>
+"""
+
+
+def test_html_page_reads_info_block_headings_quotes_verse_and_notes():
+    from edition.importer import import_html
+
+    result = import_html(MIA_PAGE.encode("utf-8"), source_name="page.html")
+    front = result.front_matter
+    assert front["title"] == "On a Point of Tactics" and front["subtitle"] == "A Reply"
+    assert front["author"] == "Frederick Engels"
+    assert front["date"] == "1890-03-04"
+    assert front["source"] == "Example Selected Works, Volume Two, Moscow 1962"
+    assert front["transcription"] == "Transcribed: A. Volunteer"
+    body = split(result.markdown)[1]
+    assert "not only the one that asked it.[^1]" in body
+    assert "\n> “Every step of the movement,” a friend wrote" in body
+    assert "\n## The Answer\n" in body
+    assert "The first line of a song\\\nthe second line of it" in body
+    assert "[^1]: The letter came from a section in the provinces." in body
+    assert "MIA" not in body and "Works Index" not in body
+
+
+def test_language_from_stop_words():
+    from edition.importer.language import detect_language
+
+    german = "Die Arbeiter haben in der Revolution nichts zu verlieren als ihre Ketten. Sie haben eine Welt zu " \
+             "gewinnen, und das ist die Lehre, die wir aus der Geschichte der Klassenkämpfe ziehen müssen."
+    english = "The workers have nothing to lose in the revolution but their chains. They have a world to win, " \
+              "and that is the lesson which we must draw from the history of the class struggles of the past."
+    assert detect_language(german)[0] == "de"
+    assert detect_language(english)[0] == "en"
+    assert detect_language("Too short.")[0] is None
+
+
+def test_add_texts_keeps_comments_and_refuses_parts():
+    from edition.importer.add import ManifestEditError, add_texts
+
+    manifest = ("edition:\n  title: X   # the title\n\ntexts:\n  - file: texts/one.md   # first\n    notes:\n"
+                "      - at: foo\n        note: bar\n\n# the end\n")
+    edited = add_texts(manifest, ["texts/two.md"])
+    assert edited == manifest.replace("        note: bar\n", "        note: bar\n  - file: texts/two.md\n")
+    with pytest.raises(ManifestEditError, match="parts"):
+        add_texts("edition:\n  title: X\nparts:\n  - title: One\n    texts: []\n", ["texts/two.md"])

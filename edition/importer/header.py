@@ -500,4 +500,6 @@ def choose_date(header: Header, report: Report) -> tuple[str | None, str | None]
     if ranked[0][0] >= RANK_PUBLISHED:
         report.check(f"date {best.iso} taken from the publication details on line {no}: check the date of writing")
     report.guess(f"date from line {no} ({origin}): {best.iso} ({best.text})")
+    if re.search(r"/\s*\d\d$", best.text):
+        report.check(f"date {best.text} on line {no} has a two-digit year, read as {best.iso[:4]}: check the century")
     return best.iso, (best.text if best.text != best.iso else None)

@@ -8,7 +8,8 @@ from .base import Line, Report
 from .words import TITLE_WORDS, ends_sentence, is_name_like
 from .dates import is_date_line
 from .lines import Block
-from .header import PSEUDONYM, RANK_LETTER, Header, is_place_over_date
+from .header import PSEUDONYM, RANK_LETTER, SALUTATION, Header, is_place_over_date
+
 
 def take_dateline(blocks: list[Block], header: Header, report: Report) -> list[Line]:
     """An opening date line ("November 6, 1944", "Coyoacan, May 3, 1938"), perhaps under a place line."""
@@ -26,6 +27,28 @@ def take_dateline(blocks: list[Block], header: Header, report: Report) -> list[L
     header.add_date(RANK_LETTER, found, block[taken - 1].no, "dateline")
     report.guess(f"dateline at line {block[0].no}: " + " / ".join(line.text for line in block[:taken]))
     return block[:taken]
+
+
+def split_address(blocks: list[Block], report: Report) -> None:
+    """An inside address over a salutation ("Mr. John Smith / Editor, The Nation / New York"): its
+    lines are kept apart, one paragraph a line, instead of being joined as wrapped lines. So is a
+    salutation written under it without a blank line."""
+    for index, block in enumerate(blocks[:3]):
+        lines = [line.text for line in block]
+        salutation = next((k for k, text in enumerate(lines) if SALUTATION.match(text)), None)
+        address = lines[:salutation] if salutation is not None else lines
+        if salutation is None and not (index + 1 < len(blocks) and SALUTATION.match(blocks[index + 1][0].text)):
+            continue
+        if not 2 <= len(address) <= 6 or not all(_is_address_line(text) for text in address):
+            continue
+        blocks[index: index + 1] = [[line] for line in block]
+        report.check(f"lines {block[0].no}–{block[len(address) - 1].no} above the salutation are kept one paragraph "
+                     "a line (an inside address?)")
+        return
+
+
+def _is_address_line(text: str) -> bool:
+    return len(text.split()) <= 8 and not re.search(r"[a-z]{3,}[.!?]$", text) and text[:1].isupper()
 
 
 VALEDICTION = re.compile(

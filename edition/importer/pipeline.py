@@ -11,7 +11,7 @@ from .language import detect_language
 from .html import decode_html, read_html
 from .lines import Block, clean_lines, cut_comment_form, drop_navigation, split_blocks
 from .header import PSEUDONYM, RANK_LETTER, Header, choose_date, known_author, read_header
-from .letter import PS_LINE, is_signature_name, is_valediction, take_dateline, take_signature
+from .letter import PS_LINE, is_signature_name, is_valediction, split_address, take_dateline, take_signature
 from .notes import SUP_CLASS, take_notes
 from .blocks import EDIT_SUFFIX, blocks_to_paras, classify
 from .markdown import NoteLinker, front_matter_yaml, render_body, render_div, render_notes, render_text
@@ -41,6 +41,7 @@ def import_lines(lines: list[Line], *, source_name: str = "<raw>", html: bool = 
     blocks = _strip_edit_links(blocks)
 
     dateline = take_dateline(blocks, header, report)
+    split_address(blocks, report)
     notes = take_notes(blocks, report, header_marks=[n for n, _, _ in header.marks])
     drop_trailing_links(blocks, report)
     signature, postscripts = take_signature(blocks, report)
@@ -158,7 +159,10 @@ def drop_trailing_links(blocks: list[Block], report: Report) -> None:
     dropped = 0
     while blocks and dropped < 3:
         block = blocks[-1]
-        if not all(_is_link_like(line.text) for line in block) or len(blocks) < 2:
+        # one short line, not marked by the page as verse, a quotation or a heading (a poem's stanza
+        # has several lines and stays)
+        if len(block) != 1 or block[0].hint not in ("", "nav") or not _is_link_like(block[0].text) \
+                or len(blocks) < 2:
             break
         for line in block:
             report.guess(f"dropped line {line.no} after the text (a link?): {short(line.text)}")
