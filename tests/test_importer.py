@@ -771,3 +771,40 @@ def test_add_texts_keeps_comments_and_refuses_parts():
     assert edited == manifest.replace("        note: bar\n", "        note: bar\n  - file: texts/two.md\n")
     with pytest.raises(ManifestEditError, match="parts"):
         add_texts("edition:\n  title: X\nparts:\n  - title: One\n    texts: []\n", ["texts/two.md"])
+
+
+SPEECH = """Karl Example
+
+On the Land Question
+
+Speech at the Congress of the League, Geneva, 9 September 1867
+Originally published in Der Vorbote, No. 10, October 1867.
+Republished in Selected Speeches,
+Example Publishers, London 1935.
+Original Transcription: A. Volunteer
+Re-Marked up by: B. Volunteer
+Public Domain: Marxists Internet Archive (2010). You may freely copy this work.
+
+Citizens, the question of the land has been put on the agenda of this congress by the delegates of the
+agricultural sections, and it cannot be put off again.
+
+Top of the page
+"""
+
+
+def test_speech_header_occasion_republication_and_credits():
+    result = import_text(SPEECH)
+    front = result.front_matter
+    assert front["subtitle"] == "Speech at the Congress of the League, Geneva"
+    assert front["date"] == "1867-09-09"
+    assert front["source"] == "Selected Speeches, Example Publishers, London 1935."
+    assert front["transcription"] == "Original Transcription: A. Volunteer; Re-Marked up by: B. Volunteer"
+    assert paragraphs(result.markdown) == [
+        "Citizens, the question of the land has been put on the agenda of this congress by the delegates of the "
+        "agricultural sections, and it cannot be put off again."]
+
+
+def test_no_break_spaces_leave_the_author():
+    result = import_text("V. I.\u00a0\u00a0Lenin\n\nA Title of Some Length\n\nSource: Collected Works, Vol. 19.\n\n"
+                         "A paragraph that is long enough to be the body of the text and not a header line at all.\n")
+    assert result.front_matter["author"] == "V. I. Lenin"

@@ -158,7 +158,9 @@ def read_header(lines: list[Line], report: Report) -> tuple[Header, int]:
             header.extract = header.extract or EXTRACT_WORD.search(text) is not None
             closed = True
             continue
-        if header.last_field and _continues_field(text, line):
+        if header.last_field and (_continues_field(text, line) or (
+                header.last_field in ("source", "publisher", "published") and line.hint in ("", "info")
+                and FIELD_LINE.match(text) is None and looks_bibliographic(text))):
             _continue_field(header, text, line.no, report)
             continue
         header.last_field = None
@@ -173,7 +175,12 @@ def read_header(lines: list[Line], report: Report) -> tuple[Header, int]:
                 break
             header.add_date(RANK_HEADER, is_date_line(text) or find_date(text), line.no, "date line")
             if OCCASION_LINE.match(text):
-                report.guess(f"line {line.no} describes the occasion (kept out of the body): {short(text)}")
+                occasion = _without_final_date(text)
+                if header.subtitle is None and occasion:
+                    header.subtitle = occasion
+                    report.guess(f"subtitle from line {line.no} (the occasion): {short(occasion)}")
+                else:
+                    report.check(f"line {line.no} describes the occasion; only its date is kept: {short(text)}")
             closed = True
             continue
         if SALUTATION.match(text) or is_body_like(text) or is_place_over_date(lines, index):
@@ -191,6 +198,13 @@ def read_header(lines: list[Line], report: Report) -> tuple[Header, int]:
         index = len(lines)
     _title_and_author(groups, header, report)
     return header, index
+
+
+def _without_final_date(text: str) -> str:
+    found = find_date(text)
+    if found and not text[found.end:].strip(" .)]"):
+        return text[: found.start].rstrip(" ,;–—-([").strip()
+    return text.rstrip(".")
 
 
 def _next_is_metadata(lines: list[Line], index: int) -> bool:

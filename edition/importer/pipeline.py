@@ -10,7 +10,7 @@ from .dates import is_date_line
 from .language import detect_language
 from .html import decode_html, read_html
 from .lines import Block, clean_lines, cut_comment_form, drop_navigation, split_blocks
-from .header import PSEUDONYM, RANK_LETTER, Header, choose_date, known_author, read_header
+from .header import PSEUDONYM, RANK_LETTER, Header, choose_date, header_text, known_author, read_header
 from .letter import PS_LINE, is_signature_name, is_valediction, split_address, take_dateline, take_signature
 from .notes import SUP_CLASS, take_notes
 from .blocks import EDIT_SUFFIX, blocks_to_paras, classify
@@ -240,7 +240,7 @@ def _join_credits(credits: list[str]) -> str | None:
 
 def _author_from_signature(header: Header, signature: list[Line], report: Report) -> None:
     for line in reversed(signature):
-        name = re.sub(r"^(your|yours|ever yours)[,\s]+", "", line.text, flags=re.IGNORECASE).rstrip(",.")
+        name = re.sub(r"^(your|yours|ever yours)[,\s]+", "", header_text(line.text), flags=re.IGNORECASE).rstrip(",.")
         pseudonym = PSEUDONYM.match(name)
         if pseudonym:
             real = pseudonym["real"].strip()
