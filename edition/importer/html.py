@@ -46,6 +46,9 @@ VERSE_CLASSES = {"verse", "poem", "poetry", "lyrics"}
 NOTE_ANCHOR = re.compile(r"^(?:n|fn|note|footnote|endnote|ftn|cite_note-)?\d{1,3}(?:\*|s|a|t)?$", re.IGNORECASE)
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def decode_html(data: bytes) -> str:
     """UTF-8 if the bytes are UTF-8, else the page's declared charset (ISO-8859-1 read as Windows-1252)."""
     try:
@@ -72,7 +75,13 @@ def read_html(text: str) -> tuple[list[Line], dict[str, str]]:
     """The page's lines, as a browser copy gives them, with hints (see the module docstring), and
     its meta data ({"author": …} from <meta name="author">)."""
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
-    root = lxml.html.document_fromstring(text)
+    text = CONTROL.sub("", text)
+    if not text.strip():
+        return [], {}
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return [], {}
     meta = {}
     for element in root.xpath("//meta[@name][@content]"):
         name = element.get("name").strip().lower()

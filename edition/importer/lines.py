@@ -11,6 +11,7 @@ from .words import is_title_case
 # 1. Lines and navigation
 
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"), None)
+_INVISIBLE.update(dict.fromkeys([*range(0x00, 0x09), 0x0b, *range(0x0e, 0x20), 0x7f], None))  # control characters
 
 NAV_PATTERNS = [re.compile(p, re.IGNORECASE) for p in (
     r"^(main page|index|contents|table of contents|home|top|top of (the )?page|back to top|"
