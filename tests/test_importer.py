@@ -808,3 +808,17 @@ def test_no_break_spaces_leave_the_author():
     result = import_text("V. I.\u00a0\u00a0Lenin\n\nA Title of Some Length\n\nSource: Collected Works, Vol. 19.\n\n"
                          "A paragraph that is long enough to be the body of the text and not a header line at all.\n")
     assert result.front_matter["author"] == "V. I. Lenin"
+
+
+def test_html_note_links_written_as_bare_numbers():
+    from edition.importer import import_html
+
+    page = ("<html><body><h2>Anna Sample</h2><h1>A Short Article</h1>"
+            "<p class='information'><span class='info'>Source:</span> The Example Review, No. 3, May 1920.</p>"
+            "<p>The first sentence of the article, which is long enough to be taken for the body of the text"
+            "<sup><a href='#n1' name='r1'>1</a></sup> and goes on for a while.</p>"
+            "<h3>Notes</h3><p><a name='n1' href='#r1'>1</a> A note on the first sentence.</p></body></html>")
+    result = import_html(page)
+    body = split(result.markdown)[1]
+    assert "the body of the text[^1] and goes on" in body
+    assert "[^1]: A note on the first sentence." in body

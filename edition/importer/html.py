@@ -12,6 +12,9 @@ which the later stages use where plain text can only guess:
 - "quote": inside <blockquote>; "verse": <pre> or a verse/poem class (line breaks kept);
 - "notes-heading": a heading over the notes; "note": a note (an element with a note anchor).
 
+A note link written as a bare number (`<sup><a href="#n1">1</a></sup>`), which a copied text
+shows glued to the word, is read as the marker "[1]".
+
 MediaWiki pages (Wikipedia, Wikisource, wiki mirrors) are read from their content element, with
 the edit links, contents box and navigation boxes left out; their references list becomes a
 notes section ("[1] …").
@@ -46,6 +49,7 @@ VERSE_CLASSES = {"verse", "poem", "poetry", "lyrics"}
 NOTE_ANCHOR = re.compile(r"^(?:n|fn|note|footnote|endnote|ftn|cite_note-)?\d{1,3}(?:\*|s|a|t)?$", re.IGNORECASE)
 
 
+BARE_MARK = re.compile(r"(\d{1,3}\*?)")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -202,6 +206,11 @@ class _Writer:
             return
         if block:
             self._break_block()
+        if tag == "a" and (element.get("href") or "").startswith("#"):
+            number = BARE_MARK.fullmatch(element.text_content().strip())
+            if number and self.current.strip():  # a note link written as a bare number: "word<sup>1</sup>"
+                self._text(f"[{number[1]}]", element, hint, pre)
+                return
         self._text(element.text or "", element, hint, pre)
         for child in element:
             self._walk(child, hint, pre)
