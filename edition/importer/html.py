@@ -12,6 +12,9 @@ which the later stages use where plain text can only guess:
 - "quote": inside <blockquote>; "verse": <pre> or a verse/poem class (line breaks kept);
 - "notes-heading": a heading over the notes; "note": a note (an element with a note anchor).
 
+Phrases in <em>, <i> or <cite> are remembered with their line and set in italics when the
+paragraph is written (see markdown.emphasize); a copied text has no italics.
+
 A note link written as a bare number (`<sup><a href="#n1">1</a></sup>`), which a copied text
 shows glued to the word, is read as the marker "[1]".
 
@@ -144,6 +147,8 @@ class _Writer:
         self.current_no = 0      # its source line
         self.hint = ""
         self.pending_blank = 0   # blank lines owed before the next text
+        self.italics: list[str] = []  # phrases in italics on the current line
+        self.in_italics = False
 
     def run(self, root) -> list[Line]:
         self._walk(root, "", False)
@@ -157,9 +162,10 @@ class _Writer:
             if self.lines and self.pending_blank:
                 for _ in range(self.pending_blank):
                     self.lines.append(Line(self.current_no, "", 0))
-            self.lines.append(Line(self.current_no, collapse_spaces(text), 0, self.hint))
+            self.lines.append(Line(self.current_no, collapse_spaces(text), 0, self.hint, tuple(self.italics)))
             self.pending_blank = 0
         self.current = ""
+        self.italics = []
 
     def _break_block(self, blank: int = 1) -> None:
         self._flush()
@@ -211,11 +217,20 @@ class _Writer:
             if number and self.current.strip():  # a note link written as a bare number: "word<sup>1</sup>"
                 self._text(f"[{number[1]}]", element, hint, pre)
                 return
+        italic = tag in ("em", "i", "cite") and not self.in_italics
+        if italic:
+            self.in_italics = True
+            start, lines_before = len(self.current), len(self.lines)
         self._text(element.text or "", element, hint, pre)
         for child in element:
             self._walk(child, hint, pre)
             if child.tail:
                 self._text(child.tail, child, hint, pre)
+        if italic:
+            self.in_italics = False
+            phrase = collapse_spaces(self.current[start:]).strip() if len(self.lines) == lines_before else ""
+            if phrase and re.search(r"\w", phrase):
+                self.italics.append(phrase)
         if block:
             self._break_block()
 

@@ -72,7 +72,7 @@ def import_lines(lines: list[Line], *, source_name: str = "<raw>", html: bool = 
     parts += body
     if signature:
         parts.append(render_div("signature", signature))
-    parts += [render_text(p.text, linker) for p in tail]
+    parts += [render_text(p.text, linker, italics=p.italics) for p in tail]
     _nest_notes(notes, linker, report)
     parts += render_notes(notes)
     _check_notes(notes, linker, body_texts, report)
