@@ -335,3 +335,21 @@ def test_add_keeps_the_manifest_layout(tmp_path):
     assert after.startswith(before.rstrip("\n")) and after.rstrip("\n").split("\n")[-2:] == added
     assert main(["import", str(files[0]), "--add", "--manifest", str(manifest)]) == 2  # exists: nothing written
     assert manifest.read_text(encoding="utf-8") == after
+
+
+def test_import_errors_are_clear_and_write_nothing(tmp_path, capsys):
+    from edition.cli import main
+
+    project = tmp_path / "edition"
+    assert main(["new", str(project)]) == 0
+    manifest = project / "manifest.yaml"
+    before = manifest.read_text(encoding="utf-8")
+    assert main(["import", str(tmp_path / "missing.html"), "--add", "--manifest", str(manifest)]) == 2
+    assert "missing.html:1:1: file not found" in capsys.readouterr().err
+    parts = before.replace("\ntexts:\n", "\nparts:\n  - title: One\n    texts:\n", 1)
+    parts = parts.replace("\n  - file: texts/first-text.md", "\n      - file: texts/first-text.md")
+    manifest.write_text(parts, encoding="utf-8")
+    assert main(["import", str(FIXTURES / "french.txt"), "--add", "--manifest", str(manifest)]) == 2
+    assert "parts" in capsys.readouterr().err
+    assert manifest.read_text(encoding="utf-8") == parts
+    assert sorted(p.name for p in (project / "texts").iterdir()) == ["first-text.md"]
