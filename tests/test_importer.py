@@ -822,3 +822,26 @@ def test_html_note_links_written_as_bare_numbers():
     body = split(result.markdown)[1]
     assert "the body of the text[^1] and goes on" in body
     assert "[^1]: A note on the first sentence." in body
+
+
+def test_reprint_line_spanish_letter_and_signature_as_written():
+    reprint = import_text("Jane Doe\n\nA Pamphlet\n\n(1970)\n\n\nPamphlet reprinted from The Example Worker, "
+                          "August 1970.\nSecond printing June 1975.\nTranscribed & marked up by A. Volunteer for "
+                          "the Marxists’ Internet Archive.\n\n\nThe first paragraph of the pamphlet, which is long "
+                          "enough to be taken for the body of the text by any reader.\n")
+    assert reprint.front_matter["source"] == "The Example Worker, August 1970. Second printing June 1975."
+    assert paragraphs(reprint.markdown)[0].startswith("The first paragraph")
+    letter = import_text("Escritos de Ejemplo (1929-1940)\n\nTras la reunión[1]\n\n22 de febrero de 1938\n\n"
+                         "Queridos amigos:\n\nRecibimos sus cartas y telegramas, que fueron de un gran valor para "
+                         "nosotros en estos días, y les contestamos con esta carta.\n\nEl folleto que les prometí está casi listo; "
+                         "lo enviaremos por el correo de la semana que viene, con la traducción del artículo.\n\n"
+                         "Con saludos fraternales,\n\n"
+                         "León Trotsky\n\n[1] Carta a los camaradas de Nueva York.\n")
+    front = letter.front_matter
+    assert (front["title"], front["date"], front["language"]) == ("Tras la reunión", "1938-02-22", "es")
+    assert front["author"] == "León Trotsky"  # as the signature writes it; only initials are expanded
+    assert div(letter.markdown, "signature") == ["Con saludos fraternales,", "León Trotsky"]
+    assert paragraphs(letter.markdown)[:2] == ["Queridos amigos:", "Recibimos sus cartas y telegramas, que fueron "
+                                               "de un gran valor para nosotros en estos días, y les contestamos "
+                                               "con esta carta."]
+    assert "con esta carta.[^1]" in letter.markdown

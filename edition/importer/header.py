@@ -46,7 +46,7 @@ LANGUAGE_WORDS = r"(?:English|French|German|Russian|Spanish|Italian|Yiddish|Poli
 ETOL_SOURCE = re.compile(
     r"^(?P<kind>First published in|First published|Originally published|Published in|Published|"
     r"Republished in|Republished|Reprinted in|Reprinted|Printed in|From|This version from|Source:?|"
-    r"Text from|Taken from)\s+(?:(?:in|into)\s+" + LANGUAGE_WORDS + r"\s+)?(?:in\s+|by\s+)?"
+    r"Text from|Taken from|(?:[A-Z][a-z]+\s+)?(?:reprinted|republished|reproduced|taken|copied) (?:from|in))\s+(?:(?:in|into)\s+" + LANGUAGE_WORDS + r"\s+)?(?:in\s+|by\s+)?"
     r"(?P<value>(?:the\s+)?[A-Z*“\"‘].*)$")
 # "Speech at …", "Report to …", "Delivered at …": what the text was, with where and when
 OCCASION_LINE = re.compile(r"^(?:Speech|Address|Report|Lecture|Talk|Delivered|Given|Read)\s+(?:at|to|before|in|on)\s+\S")
@@ -73,9 +73,10 @@ CREDIT_LINE = re.compile(
     r"Checked|Thanks to|With thanks to|Courtesy of)\b", re.IGNORECASE)
 SALUTATION = re.compile(
     r"^(?:(Dear|My dear|Dearest|Esteemed|Respected|Comrades?|Friends|Gentlemen|Sirs?|Madam|To the|Lieber|Liebe|"
-    r"Werter|Werte|Sehr geehrter|Cher|Chère|Chers|Mon cher|Ma chère|Querido|Querida|Estimado|Estimada|Caro|Cara|"
+    r"Werter|Werte|Sehr geehrter|Cher|Chère|Chers|Chères|Mon cher|Ma chère|Queridos?|Queridas?|Estimados?|"
+    r"Estimadas?|Caro|Cara|Cari|Care|"
     r"Уважаемый|Дорогой|Дорогая)\b.{0,60}[,:!]"
-    r"|(?:Dear|My dear|Dearest|Lieber|Liebe|Cher|Chère|Querido|Querida|Caro|Cara)(?:\s+[A-Z][\w.’'-]*){1,3})$")
+    r"|(?:Dear|My dear|Dearest|Lieber|Liebe|Cher|Chère|Queridos?|Queridas?|Caro|Cara)(?:\s+[A-Z][\w.’'-]*){1,3})$")
 EXTRACT_WORD = re.compile(r"\b(extracts?|excerpts?|excerpted|extracted)\b", re.IGNORECASE)
 EXTRACT_LINE = re.compile(r"^[(\[]?\s*(?:Extracts?|Excerpts?|Abridged)\b[\s,:.–—-]*(?P<rest>.*?)\s*[)\]]?\.?$",
                           re.IGNORECASE)
@@ -303,8 +304,9 @@ def looks_bibliographic(text: str) -> bool:
 def _read_header_line(text: str, no: int, header: Header, report: Report) -> bool:
     """ETOL source and credit lines, bracketed sources, "(Month Year)", "Extract, date"."""
     etol = ETOL_SOURCE.match(text)
-    if etol and len(text) <= 300 and (looks_bibliographic(text) or etol["kind"].lower().startswith(
-            ("this version", "republished", "reprinted", "originally", "first published", "text from", "taken from"))):
+    if etol and len(text) <= 300 and (looks_bibliographic(text) or re.search(
+            r"this version|republished|reprinted|reproduced|originally|first published|text from|taken from",
+            etol["kind"], re.IGNORECASE)):
         value = etol["value"].strip()
         if etol["kind"].lower().startswith(("originally", "first published")) and not header.source:
             header.published = header.published or (_take_mark(header, _field_value(value), no, "source line"), no)

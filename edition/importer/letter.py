@@ -61,7 +61,7 @@ VALEDICTION = re.compile(
     # German, French, Spanish, Italian closings
     r"(?:mit\s+)?(?:\w+em\s+)?gru(?:ß|ss)(?:en)?|(?:mit\s+)?(?:\w+en\s+)?grü(?:ß|ss)en|dein|deine|ihr|ihre|euer|eure|"
     r"salut(?:ations)?(?:\s+\w+){0,2}|fraternellement|cordialement|bien\s+à\s+(?:vous|toi)|(?:à\s+)?(?:toi|vous)|"
-    r"saludos(?:\s+\w+){0,2}|un\s+abrazo(?:\s+\w+){0,2}|fraternalmente|tuyo|suyo|"
+    r"(?:con\s+)?(?:\w+\s+)?saludos(?:\s+\w+){0,2}|un\s+abrazo(?:\s+\w+){0,2}|fraternalmente|tuyo|suyo|"
     r"saluti(?:\s+\w+){0,2}|fraternamente|tuo|vostro)\s*[,.!]?$",
     re.IGNORECASE)
 PS_LINE = re.compile(r"^P\.\s?P?\.?\s?S\.|^PS\b|^P\.S\b")

@@ -10,7 +10,7 @@ from .dates import is_date_line
 from .language import detect_language
 from .html import decode_html, read_html
 from .lines import Block, clean_lines, cut_comment_form, drop_navigation, split_blocks
-from .header import PSEUDONYM, RANK_LETTER, Header, choose_date, header_text, known_author, read_header
+from .header import PSEUDONYM, RANK_LETTER, SALUTATION, Header, choose_date, header_text, known_author, read_header
 from .letter import PS_LINE, is_signature_name, is_valediction, split_address, take_dateline, take_signature
 from .notes import SUP_CLASS, take_notes
 from .blocks import EDIT_SUFFIX, blocks_to_paras, classify
@@ -147,7 +147,8 @@ def _header_marks(header: Header, numbers: list[str], report: Report) -> list[st
 
 def _append_to_first_paragraph(parts: list[str], refs: str) -> None:
     for index, part in enumerate(parts):
-        if not part.startswith(("#", ">", ":::", "* * *")) and not re.match(r"\d+[.)] ", part):
+        if not part.startswith(("#", ">", ":::", "* * *")) and not re.match(r"\d+[.)] ", part) \
+                and not SALUTATION.match(part):
             parts[index] = part + refs
             return
     parts.append(refs)
@@ -250,7 +251,8 @@ def _author_from_signature(header: Header, signature: list[Line], report: Report
             return
         if not is_name_like(name, max_words=4) or len(name.split()) < 2:
             continue
-        header.author = known_author(name) or name
+        initials = re.fullmatch(r"(?:[A-Z]\.\s?){1,3}", name.split()[0] + " ") is not None
+        header.author = (known_author(name) if initials else None) or name  # "L. Trotsky" -> Leon Trotsky
         report.check(f"author taken from the signature on line {line.no}: {header.author}")
         return
 
