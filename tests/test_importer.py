@@ -843,3 +843,16 @@ def test_reprint_line_spanish_letter_and_signature_as_written():
     assert div(letter.markdown, "signature") == ["Con saludos fraternales,", "León Trotsky"]
     assert paragraphs(letter.markdown)[0] == "Queridos amigos:"  # the note mark goes to the next paragraph
     assert "con esta carta.[^1]" in letter.markdown
+
+
+def test_mojibake_repaired_and_dateline_under_an_introduction():
+    raw = ("Letter to a Friend\n\nFirst Published: Example Review, Vol.1 No.5, October 1940, pp.12-13.\n\n"
+           "This letter is one of a series published in this issue under the heading Trotskyâ€™s Last Letters.\n\n"
+           "August 3, 1940\n\nDear Mr. ...\n\nMy old friends have told me that your friendship is indefatigable "
+           "â€“ and that is more precious now than ever, when so many friends fall away.\n\n"
+           "Sincerely yours,\n\nL. TROTSKY\n")
+    result = import_text(raw)
+    assert "Trotsky’s Last Letters" in result.markdown and "â€" not in result.markdown
+    assert "indefatigable – and" in result.markdown
+    assert result.front_matter["date"] == "1940-08-03"  # the letter's dateline, not the publication
+    assert not any("may be a heading: Dear Mr." in line for line in result.review)

@@ -76,7 +76,8 @@ SALUTATION = re.compile(
     r"Werter|Werte|Sehr geehrter|Cher|Chère|Chers|Chères|Mon cher|Ma chère|Queridos?|Queridas?|Estimados?|"
     r"Estimadas?|Caro|Cara|Cari|Care|"
     r"Уважаемый|Дорогой|Дорогая)\b.{0,60}[,:!]"
-    r"|(?:Dear|My dear|Dearest|Lieber|Liebe|Cher|Chère|Queridos?|Queridas?|Caro|Cara)(?:\s+[A-Z][\w.’'-]*){1,3})$")
+    r"|(?:Dear|My dear|Dearest|Lieber|Liebe|Cher|Chère|Queridos?|Queridas?|Caro|Cara)"
+    r"(?:\s+[A-Z][\w.’'-]*){1,3}(?:\s*(?:\.\.\.|…))?)$")
 EXTRACT_WORD = re.compile(r"\b(extracts?|excerpts?|excerpted|extracted)\b", re.IGNORECASE)
 EXTRACT_LINE = re.compile(r"^[(\[]?\s*(?:Extracts?|Excerpts?|Abridged)\b[\s,:.–—-]*(?P<rest>.*?)\s*[)\]]?\.?$",
                           re.IGNORECASE)

@@ -15,6 +15,14 @@ def take_dateline(blocks: list[Block], header: Header, report: Report) -> list[L
     """An opening date line ("November 6, 1944", "Coyoacan, May 3, 1938"), perhaps under a place line."""
     if not blocks:
         return []
+    if len(blocks) >= 3 and not is_date_line(blocks[0][0].text) and len(blocks[1]) <= 2 \
+            and is_date_line(blocks[1][-1].text) and SALUTATION.match(blocks[2][0].text):
+        # a paragraph of the archive's before the letter's dateline: the dateline stays where it is,
+        # but its date is the letter's
+        line = blocks[1][-1]
+        header.add_date(RANK_LETTER, is_date_line(line.text), line.no, "dateline")
+        report.guess(f"line {line.no} is the letter's dateline, under a paragraph that comes before the letter")
+        return []
     block = blocks[0]
     taken = 2 if len(block) > 1 and is_place_over_date(block, 0) else 1
     found = is_date_line(block[taken - 1].text)
