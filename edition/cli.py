@@ -56,9 +56,14 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--epubcheck", action="store_true", help="also build the EPUB and run EPUBCheck on it")
     check.set_defaults(run=run_check)
 
-    importer = commands.add_parser("import", help="turn a raw archive text into a Markdown text file")
-    importer.add_argument("raw", metavar="RAW.txt")
-    importer.add_argument("--output", "-o", metavar="texts/NAME.md", help="where to write (default: print it)")
+    importer = commands.add_parser("import", help="turn archive texts or saved pages into Markdown text files")
+    manifest_option(importer)
+    importer.add_argument("raw", metavar="FILE", nargs="+", help="a copied text (.txt) or a saved page (.html)")
+    importer.add_argument("--output", "-o", metavar="texts/NAME.md",
+                          help="where to write one file (default: print it; with several files or --add: "
+                               "texts/ beside the manifest, under the suggested names)")
+    importer.add_argument("--add", action="store_true",
+                          help="also append the new files to the manifest's texts, in the order given")
     importer.set_defaults(run=run_import)
 
     diff = commands.add_parser("diff", help="show what changed between two built EPUBs or two git revisions")
@@ -168,29 +173,88 @@ def run_watch(args) -> int:
 
 
 def run_import(args) -> int:
-    from .importer import import_text, suggest_filename
+    from .importer import import_html, import_text, suggest_filename
+    from .importer.add import ManifestEditError, add_texts
     from .source import SourceUnreadable, read_text_file
 
-    try:
-        raw = read_text_file(Path(args.raw), args.raw)
-    except SourceUnreadable as error:
-        raise UsageError(f"{error.location}: {error.message}") from None
-    result = import_text(raw, source_name=args.raw)
-    for line in result.guesses:
-        print(f"guessed: {line}", file=sys.stderr)
-    for line in result.review:
-        print(f"check:   {line}", file=sys.stderr)
-    if args.output:
-        target = Path(args.output)
-        if target.exists():
-            raise UsageError(f"{target}: already exists; not overwritten")
+    if args.output and len(args.raw) > 1:
+        raise UsageError("--output names one file; with several files the names are suggested (texts/NAME.md)")
+    results = []
+    for name in args.raw:
+        path = Path(name)
+        try:
+            if path.suffix.lower() in (".html", ".htm", ".xhtml"):
+                result = import_html(_read_bytes(path, name), source_name=name)
+            else:
+                result = import_text(read_text_file(path, name), source_name=name)
+        except SourceUnreadable as error:
+            raise UsageError(f"{error.location}: {error.message}") from None
+        results.append((name, result))
+
+    if not args.output and not args.add and len(results) == 1:
+        name, result = results[0]
+        _print_report(name, result, several=False)
+        print(result.markdown, end="")
+        print(f"suggested file name: texts/{suggest_filename(result.front_matter)}", file=sys.stderr)
+        return 0
+
+    manifest = Path(args.manifest)
+    base = manifest.parent
+    targets = []
+    for name, result in results:
+        if args.output:
+            target = Path(args.output)
+            entry = target.relative_to(base) if target.is_absolute() and target.is_relative_to(base) else target
+        else:
+            entry = Path("texts") / suggest_filename(result.front_matter)
+            target = base / entry
+        if target.exists() or target in [t for t, _ in targets]:
+            raise UsageError(f"{target}: already exists; not overwritten (nothing was written)")
+        targets.append((target, entry))
+    edited = None
+    if args.add:
+        try:
+            manifest_text = manifest.read_text(encoding="utf-8")
+        except OSError as error:
+            raise UsageError(f"{manifest}: cannot read the manifest: {error.strerror}") from None
+        try:
+            edited = add_texts(manifest_text, [entry.as_posix() for _, entry in targets])
+        except ManifestEditError as error:
+            raise UsageError(f"{manifest}: {error} (nothing was written)") from None
+    for (name, result), (target, _) in zip(results, targets):
+        _print_report(name, result, several=len(results) > 1)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(result.markdown, encoding="utf-8")
         print(f"wrote {target}", file=sys.stderr)
-    else:
-        print(result.markdown, end="")
-        print(f"suggested file name: texts/{suggest_filename(result.front_matter)}", file=sys.stderr)
+    if edited is not None:
+        temporary = manifest.with_name(manifest.name + ".tmp")
+        temporary.write_text(edited, encoding="utf-8")
+        temporary.replace(manifest)
+        print(f"added {len(targets)} text{'s' if len(targets) != 1 else ''} to {manifest}", file=sys.stderr)
     return 0
+
+
+def _read_bytes(path: Path, shown_as: str) -> bytes:
+    from .source import SourceUnreadable
+    from .errors import Location
+
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise SourceUnreadable(Location(shown_as), "file not found") from None
+    except IsADirectoryError:
+        raise SourceUnreadable(Location(shown_as), "is a directory, not a file") from None
+    except OSError as error:
+        raise SourceUnreadable(Location(shown_as), f"cannot read file: {error.strerror}") from None
+
+
+def _print_report(name: str, result, several: bool) -> None:
+    """What the importer guessed and what needs a look, on standard error."""
+    prefix = f"{name}: " if several else ""
+    for line in result.guesses:
+        print(f"{prefix}guessed: {line}", file=sys.stderr)
+    for line in result.review:
+        print(f"{prefix}check:   {line}", file=sys.stderr)
 
 
 def run_new(args) -> int:
