@@ -230,10 +230,7 @@ def resolve(manifest: Manifest, problems: Collector, cache=None) -> m.Edition | 
 
 def _resolve_text(entry: TextEntry, root: Path, language: str, problems: Collector, cache) -> m.Text | None:
     text = read_text(root, entry.file, problems, default_language=language, cache=cache)
-    if text is None:
-        if not (root / entry.file).exists():
-            # Point at the manifest too: that is where the name is written.
-            problems.add(entry.location, f'the text "{entry.file}" listed here does not exist')
+    if text is None:  # reported (a missing file at the manifest's line that names it)
         return None
     before = len(problems.diagnostics)
     notes_by_label = {f"own:{n}": note for n, note in enumerate(text.notes)}
