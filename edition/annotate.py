@@ -75,6 +75,26 @@ def replace_unit(blocks, path, inlines):
     return blocks[:index] + (new,) + blocks[index + 1 :]
 
 
+def replace_units(blocks, changes: dict) -> tuple:
+    """`blocks` with the inline content at each path of `changes` replaced,
+    in one walk (replacing them one by one would copy the blocks each time)."""
+    if not changes:
+        return blocks
+    by_index: dict = {}
+    for path, inlines in changes.items():
+        by_index.setdefault(path[0], {})[path[1:]] = inlines
+    out = list(blocks)
+    for index, inner in by_index.items():
+        block = blocks[index]
+        if () in inner:
+            out[index] = replace(block, children=inner[()])
+        elif isinstance(block, m.ListBlock):
+            out[index] = replace(block, items=replace_units(block.items, inner))
+        else:
+            out[index] = replace(block, blocks=replace_units(block.blocks, inner))
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class Match:
     unit: Unit
@@ -259,9 +279,7 @@ def _label_own_refs(blocks):
                 out.append(node)
         return tuple(out)
 
-    for unit in units_of(blocks):
-        blocks = replace_unit(blocks, unit.path, relabel(unit.inlines))
-    return blocks
+    return replace_units(blocks, {unit.path: relabel(unit.inlines) for unit in units_of(blocks)})
 
 
 def _apply_corrections(text: m.Text, blocks, corrections, problems: Collector):
@@ -312,13 +330,13 @@ def _anchor_notes(text: m.Text, blocks, notes, problems: Collector):
     # Note marks have no length, so inserting one leaves every other offset valid.
     placed.sort(key=lambda p: (p[0].unit.path, p[0].end, p[1]))
     current = {unit.path: unit.inlines for unit in units}
+    units_by_path = dict(current)
     for match, index, note in placed:
         label = f"editorial:{index}"
         current[match.unit.path] = insert_at(current[match.unit.path], match.end, m.NoteRef(label=label))
         editorial[label] = m.Note(kind=m.NoteKind.EDITORIAL, blocks=note.blocks, location=note.location)
-    for path, inlines in current.items():
-        blocks = replace_unit(blocks, path, inlines)
-    return blocks, editorial
+    changed = {path: inlines for path, inlines in current.items() if inlines is not units_by_path[path]}
+    return replace_units(blocks, changed), editorial
 
 
 def _number_notes(text_id: str, blocks, notes_by_label):
@@ -339,6 +357,4 @@ def _number_notes(text_id: str, blocks, notes_by_label):
                 out.append(node)
         return tuple(out)
 
-    for unit in units_of(blocks):
-        blocks = replace_unit(blocks, unit.path, number(unit.inlines))
-    return blocks, tuple(ordered)
+    return replace_units(blocks, {unit.path: number(unit.inlines) for unit in units_of(blocks)}), tuple(ordered)

@@ -17,7 +17,7 @@ from .errors import Collector, Location, did_you_mean
 from .ids import slugify
 from .reader import LANGUAGE_TAG, parse_blocks
 from .schema import Field, check_mapping
-from .source import SourceUnreadable, YamlList, YamlMap, parse_yaml, read_text_file
+from .source import SourceUnreadable, calendar_problem, YamlList, YamlMap, parse_yaml, read_text_file
 
 TOP_FIELDS = {
     "edition": Field(dict, required=True),
@@ -125,6 +125,8 @@ class _ManifestReader:
         for key in ("date",):
             if not FULL_DATE.match(values[key]):
                 self.problems.add(where[key], f'"{key}" must be a date written YYYY-MM-DD, not "{values[key]}"')
+            elif calendar_problem(values[key]):
+                self.problems.add(where[key], calendar_problem(values[key]))
         if not LANGUAGE_TAG.match(values["language"]):
             self.problems.add(where["language"], f'"{values["language"]}" is not a language tag such as "en"')
         trim = values.get("trim", "a5").lower()
@@ -170,6 +172,9 @@ class _ManifestReader:
                 continue
             if not FULL_DATE.match(values["date"]):
                 self.problems.add(item.value_location["date"], f'a version\'s "date" must be YYYY-MM-DD, not "{values["date"]}"')
+                continue
+            if calendar_problem(values["date"]):
+                self.problems.add(item.value_location["date"], calendar_problem(values["date"]))
                 continue
             if result and values["date"] < result[-1].date:
                 self.problems.add(item.value_location["date"], "versions are listed oldest first; this one is older "
