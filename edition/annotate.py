@@ -16,6 +16,7 @@ from . import model as m
 from .errors import Collector, Location
 from .manifest import Manifest, TextEntry
 from .reader import parse_inlines, read_text
+from .source import shown as show_invisible
 
 QUOTE_FOLD = str.maketrans({"‘": "'", "’": "'", "‛": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"',
                             "\u00a0": " "})
@@ -143,9 +144,9 @@ def nearest_passages(units: list[Unit], phrase: str, limit: int = 2) -> list[tup
 
 def _pick(matches: list[Match], occurrence: int, what: str, phrase: str, text: m.Text, units,
           where: Location, problems: Collector) -> Match | None:
-    quoted = f'"{phrase}"'
+    quoted = f'"{show_invisible(phrase)}"'  # invisible characters written out: \u200d
     if not matches:
-        hint = "; ".join(f'"{w}" (line {loc.line})' for w, loc in nearest_passages(units, phrase))
+        hint = "; ".join(f'"{show_invisible(w)}" (line {loc.line})' for w, loc in nearest_passages(units, phrase))
         problems.add(where, f"{what} {quoted} is not in {text.path}" + (f"; did you mean {hint}?" if hint else ""))
         return None
     if occurrence:

@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
 from . import model as m
-from .errors import UsageError
+from .errors import Diagnostic, Location, UsageError
 
 Snapshot = dict[str, list[str]]  # section title -> paragraphs, in order
 
@@ -158,12 +158,34 @@ def snapshot_of_revision(revision: str, manifest: Path) -> Snapshot:
     with tempfile.TemporaryDirectory() as folder:
         with tarfile.open(fileobj=BytesIO(archive)) as tar:
             tar.extractall(folder, filter="data")
-        inside = Path(folder) / project.relative_to(top) / manifest.name
-        return snapshot_of_edition(api.load(inside))
+        relative = project.relative_to(top) / manifest.name
+        inside = Path(folder) / relative
+        if not inside.is_file():
+            raise UsageError(f"{revision}: has no {relative.as_posix()} (the edition is not in that revision)")
+        try:
+            return snapshot_of_edition(api.load(inside))
+        except api.InvalidEdition as error:  # name the revision, not the temporary folder
+            raise api.InvalidEdition([
+                Diagnostic(Location(f"{revision}:{_under(d.location.path, folder, project.relative_to(top))}",
+                                    d.location.line, d.location.col), d.message)
+                for d in error.diagnostics]) from None
+
+
+def _under(path: str, folder: str, project: Path) -> str:
+    """A path of the extracted revision, as the project names it."""
+    try:
+        return (Path(path).resolve().relative_to((Path(folder) / project).resolve())).as_posix()
+    except ValueError:
+        return path
+
+
+def is_epub(what: str) -> bool:
+    """Whether `what` names a built EPUB (else it is a git revision)."""
+    return what.lower().endswith(".epub") or Path(what).is_file()
 
 
 def snapshot_of(what: str, manifest: Path) -> Snapshot:
-    if what.lower().endswith(".epub") or Path(what).is_file():
+    if is_epub(what):
         return snapshot_of_epub(Path(what))
     return snapshot_of_revision(what, manifest)
 

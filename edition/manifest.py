@@ -118,6 +118,8 @@ class _ManifestReader:
         if "edition" not in data:
             return None
         block = data["edition"]
+        if block is None:
+            return None  # reported: "edition" is empty
         values = check_mapping(block, EDITION_FIELDS, data.key_location["edition"], '"edition"', self.problems)
         if values is None or not {"title", "language", "identifier", "date"} <= values.keys():
             return None
