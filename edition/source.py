@@ -147,8 +147,16 @@ YAML_SLIPS = (
 )
 
 
-def _plain_yaml_message(error: yaml.MarkedYAMLError) -> str:
+def _plain_yaml_message(error: yaml.MarkedYAMLError, text: str = "") -> str:
     problem = str(error.problem or error.context or "")
+    mark = error.problem_mark
+    if problem.startswith("mapping values are not allowed") and mark is not None and mark.line > 0:
+        lines = text.split("\n")
+        line, above = lines[mark.line], lines[mark.line - 1]
+        indent, indent_above = len(line) - len(line.lstrip(" ")), len(above) - len(above.lstrip(" "))
+        if indent > indent_above and ": " not in line[:mark.column].strip() and above.strip():
+            return ("invalid YAML: this line is indented more than the line above it, so it reads as the "
+                    "rest of that line's value: line its key up with the keys above")
     for start, plain in YAML_SLIPS:
         if problem.startswith(start):
             return f"invalid YAML: {plain}"
@@ -168,7 +176,7 @@ def parse_yaml(text: str, path: str, problems: Collector, *, line_offset: int = 
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = _location(path, mark, line_offset) if mark else Location(path, 1 + line_offset)
-        problems.add(where, _plain_yaml_message(error))
+        problems.add(where, _plain_yaml_message(error, text))
         return None
     except yaml.YAMLError as error:
         problems.add(Location(path, 1 + line_offset), f"invalid YAML: {error}")

@@ -105,10 +105,50 @@ def check_stylesheet(path: Path, shown: str, roots: tuple[Path, ...], kind: str,
     except OSError as error:
         report.errors.append(Diagnostic(Location(shown), f"cannot read the style sheet: {error.strerror or error}"))
         return report
-    rules, _encoding = tinycss2.parse_stylesheet_bytes(source, skip_comments=True, skip_whitespace=True)
+    rules, encoding = tinycss2.parse_stylesheet_bytes(source, skip_comments=True, skip_whitespace=True)
     checker = _Checker(path, shown, roots, kind, report, depth)
     checker.rules(rules)
+    _braces(source.decode(getattr(encoding, "name", "utf-8"), "replace"), shown, report)
     return report
+
+
+def _braces(css: str, shown: str, report: StyleReport) -> None:
+    """Warns of a '}' that closes nothing and a '{' never closed, which
+    tinycss2 (like every CSS parser) mends without a word."""
+    opened: list[tuple[int, int]] = []
+    line, col, index, quote = 1, 0, 0, ""
+    while index < len(css):
+        char = css[index]
+        col += 1
+        if char == "\n":
+            line, col = line + 1, 0
+        elif quote:
+            if char == "\\":
+                index += 1
+            elif char == quote:
+                quote = ""
+        elif css.startswith("/*", index):
+            end = css.find("*/", index + 2)
+            end = len(css) if end < 0 else end + 2
+            skipped = css[index:end]
+            line += skipped.count("\n")
+            col = len(skipped) - skipped.rfind("\n") - 1 if "\n" in skipped else col + len(skipped) - 1
+            index = end
+            continue
+        elif char in "\"'":
+            quote = char
+        elif char == "{":
+            opened.append((line, col))
+        elif char == "}":
+            if opened:
+                opened.pop()
+            else:
+                report.warnings.append(Diagnostic(Location(shown, line, col), "warning: CSS syntax error: this "
+                                                  "'}' closes nothing; the rule after it is ignored"))
+        index += 1
+    for line, col in opened[:1]:
+        report.warnings.append(Diagnostic(Location(shown, line, col), "warning: CSS syntax error: this '{' is "
+                                          "never closed; add the '}'"))
 
 
 class _Checker:
@@ -163,6 +203,8 @@ class _Checker:
                 self.warn(item, f"CSS syntax error ({item.message}); the declaration is ignored")
             elif item.type == "declaration":
                 name = item.lower_name
+                if not [t for t in item.value if t.type not in ("whitespace", "comment")]:
+                    self.warn(item, f'"{item.name}" has no value; it is ignored')
                 if not name.startswith("-") and name not in known:
                     self.warn(item, f'unknown {what} "{item.name}"{did_you_mean(name, known)}; it is ignored')
                 self.values(item.value)
