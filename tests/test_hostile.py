@@ -419,3 +419,170 @@ def _assert_escaped(epub: Path, case: Case) -> None:
 
 def test_at_least_sixty_cases():
     assert len(CASES) >= 60 and len({c.id for c in CASES}) == len(CASES)
+
+
+# --- the fetcher WeasyPrint gets, on its own -------------------------------------------
+
+
+def test_the_pdf_fetcher_refuses_the_network_and_files_outside(tmp_path, outside, server):
+    """What the style-sheet check cannot see (HTML that asks for a style sheet
+    or an image) still goes through the fetcher, which refuses it."""
+    from weasyprint import HTML
+
+    from edition.confine import Refused, confined_fetcher
+    from edition.errors import Location
+
+    fetcher = confined_fetcher((tmp_path / "project",), {}, Location("styles/print.css"))
+    Recorder.hits.clear()
+    for html in (f'<link rel="stylesheet" href="{server}/x.css"><p>x</p>',
+                 f'<img src="file://{outside}/cover.jpg">',
+                 f'<link rel="stylesheet" href="file://{outside}/secret.md"><p>x</p>'):
+        with pytest.raises(Refused) as refused:
+            HTML(string=html, base_url=str(tmp_path) + "/", url_fetcher=fetcher).render()
+        assert str(refused.value.as_error()).startswith("styles/print.css:1:1: refused to fetch ")
+    assert not Recorder.hits
+
+
+def test_the_pdf_fetcher_serves_the_project_and_the_shipped_fonts(tmp_path):
+    from edition.confine import confined_fetcher
+    from edition.errors import Location
+    from edition.project import default_styles_dir
+
+    (tmp_path / "styles").mkdir()
+    (tmp_path / "styles" / "a.css").write_text("p { color: red }")
+    font = default_styles_dir() / "fonts" / "EBGaramond12-Regular.otf"
+    fetcher = confined_fetcher((tmp_path, font.parent), {}, Location("styles/print.css"))
+    assert fetcher((tmp_path / "styles" / "a.css").as_uri()).read() == b"p { color: red }"
+    assert fetcher(font.as_uri()).read()[:4] == b"OTTO"
+
+
+def test_a_print_import_is_refused_at_its_line_by_the_builder_itself(tmp_path, server):
+    """The API path (no CLI pre-check): the PDF builder checks its style sheet first."""
+    import edition
+    from edition.builders import BuildOptions, build_all
+
+    files = project(styles__print_DOT_css="p { color: black }\n@import url(" + server + "/x.css);\n")
+    for name, content in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(content)
+    Recorder.hits.clear()
+    with pytest.raises(edition.InvalidEdition, match=r"styles/print.css:2:1: url\(http"):
+        build_all(edition.load(tmp_path / "manifest.yaml"), tmp_path / "build", ("pdf",),
+                  BuildOptions(styles_dir=tmp_path / "styles"))
+    assert not Recorder.hits and not (tmp_path / "build").exists()
+
+
+# --- commands outside a project, mixed diffs, a missing tool, the watcher ---------------
+
+
+def test_every_command_outside_a_project_says_where_it_looked(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    for command in (["check"], ["build"], ["watch"], ["diff", "HEAD", "worktree"]):
+        assert main(command) == 2, command  # watch stops at once
+        err = capsys.readouterr().err
+        assert f"{tmp_path.resolve() / 'manifest.yaml'} does not exist" in err and "edition new DIR" in err
+
+
+def test_diff_refuses_an_epub_against_a_revision(tmp_path, monkeypatch, capsys):
+    (tmp_path / "old.epub").write_bytes(PREVIOUS)
+    monkeypatch.chdir(tmp_path)
+    assert main(["diff", "HEAD", "old.epub"]) == 2
+    assert "old.epub is a built EPUB and HEAD is not" in capsys.readouterr().err
+
+
+def test_diff_names_a_revision_without_a_manifest(tmp_path, monkeypatch, capsys):
+    import subprocess
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    (root / "README").write_text("before the edition")
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "README"], check=True)
+    subprocess.run([*git, "commit", "-qm", "start"], check=True)
+    for name, content in project().items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(content)
+    monkeypatch.chdir(root)
+    assert main(["diff", "HEAD", "worktree"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("HEAD: has no manifest.yaml") and "/tmp" not in err.replace(str(tmp_path), "")
+
+
+def test_epubcheck_without_java_is_a_missing_tool_not_an_unwritable_output(tmp_path, monkeypatch, capsys):
+    import edition.epubcheck
+
+    for name, content in project().items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(content)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(edition.epubcheck.shutil, "which", lambda name: None)
+    assert main(["check", "--epubcheck"]) == 4
+    assert "EPUBCheck needs Java" in capsys.readouterr().err
+
+
+def test_watch_survives_every_broken_edit(tmp_path):
+    from edition.watch import Watcher
+
+    for name, content in project().items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(content)
+    said: list[str] = []
+    watcher = Watcher(tmp_path / "manifest.yaml", tmp_path / "build", ("epub",), say=said.append)
+    watcher.changes()
+    assert watcher.rebuild()
+    good = (tmp_path / "build" / "test-edition.epub").read_bytes()
+    one = tmp_path / "texts" / "one.md"
+    for broken in (text(date="1930-02-30"), text(title='"\\ud800"'), text("x\x00y\n"),
+                   text("> " * 40 + "deep\n"), "---\na: &x [*x]\n---\n", text("w" * 3000 + "\n")):
+        one.write_text(broken, encoding="utf-8", errors="surrogatepass")
+        assert watcher.poll_once() is False
+        assert (tmp_path / "build" / "test-edition.epub").read_bytes() == good
+    (tmp_path / "manifest.yaml").unlink()
+    assert watcher.poll_once() is False  # the manifest gone: reported, still watching
+    (tmp_path / "manifest.yaml").write_text(manifest())
+    one.write_text(text())
+    assert watcher.poll_once() is True
+    assert not [line for line in said if "Traceback" in line or "bug in edition" in line]
+
+
+def test_watch_survives_an_unexpected_failure(tmp_path, monkeypatch):
+    import edition.watch
+
+    for name, content in project().items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(content)
+    said: list[str] = []
+    watcher = edition.watch.Watcher(tmp_path / "manifest.yaml", tmp_path / "build", ("epub",), say=said.append)
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("something nobody foresaw")
+
+    monkeypatch.setattr(edition.watch, "load", boom)
+    assert watcher.rebuild() is False
+    assert "something nobody foresaw" in said[-1] and "Watching for the next change" in said[-1]
+
+
+# --- scale -----------------------------------------------------------------------------
+
+
+def test_footnotes_are_located_in_linear_time(tmp_path):
+    import edition
+
+    def load_with(count: int) -> float:
+        folder = tmp_path / str(count)
+        body = "\n\n".join(f"Word {i}[^{i}] here." for i in range(count)) + "\n\n" + \
+            "\n".join(f"[^{i}]: Note {i}." for i in range(count))
+        for name, content in project(one=text(body)).items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(content)
+        started = time.perf_counter()
+        loaded = edition.load(folder / "manifest.yaml")
+        elapsed = time.perf_counter() - started
+        assert [n.number for n in loaded.texts[0].notes] == list(range(1, count + 1))
+        return elapsed
+
+    load_with(50)  # warm up
+    small, large = load_with(300), load_with(2400)
+    # 8 times the notes: linear takes about 8 times as long (markdown-it a little more), quadratic 64 times
+    assert large < 24 * small, (small, large)
