@@ -20,7 +20,7 @@ from .errors import Collector, Location, did_you_mean
 from .ids import slugify, text_id, unique
 from .schema import Field, check_mapping
 from .source import (SourceUnreadable, calendar_problem, control_characters, long_words, parse_yaml, read_text_file,
-                     split_front_matter)
+                     shown, split_front_matter)
 
 FRONT_MATTER_FIELDS = {
     "title": Field(str, required=True),
@@ -34,7 +34,8 @@ FRONT_MATTER_FIELDS = {
     "extract": Field(bool),
 }
 SPAN_CLASSES = ("smallcaps",)
-MAX_NESTING = 24  # block quotes, list items and divs inside one another
+MAX_NESTING = 24
+LINK_SCHEMES = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)  # block quotes, list items and divs inside one another
 ISO_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
@@ -355,7 +356,13 @@ class _BlockBuilder:
         if opened == "strong_open":
             return m.Strong(children)
         if opened == "link_open":
-            return m.Link(attrs.get("href", ""), children)
+            href = str(attrs.get("href", ""))
+            if not LINK_SCHEMES.match(href):
+                self.problems.add(self.location(inline_token, "]("),
+                                  f'a link to "{shown(href)}": a text may link only to web addresses (https://…) '
+                                  "or mail (mailto:…); a path would break in the book")
+                return _Group(children)
+            return m.Link(href, children)
         classes = str(attrs.get("class", "")).split()
         unknown = [c for c in classes if c not in SPAN_CLASSES] + [k for k in attrs if k != "class"]
         if unknown or not classes:

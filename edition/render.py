@@ -25,13 +25,31 @@ def make_env(subfolder: str, override: Path | None = None) -> jinja2.Environment
     folders.append(str(TEMPLATES / subfolder))
     folders.append(str(TEMPLATES))
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folders),
+        loader=ConfinedLoader(folders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """Loads a template only if it lies, after following links, inside the
+    folder it was found in: a project's template override may not read a
+    file from elsewhere (see confine.py)."""
+
+    def get_source(self, environment, template):
+        for folder in self.searchpath:  # the first that has it is the one FileSystemLoader reads
+            candidate = Path(folder) / template
+            if candidate.is_file():
+                if not candidate.resolve().is_relative_to(Path(folder).resolve()):
+                    from .errors import Diagnostic, InvalidEdition, Location
+
+                    raise InvalidEdition([Diagnostic(Location(str(candidate)), "the template is a link to a file "
+                                                     "outside its folder: copy the file in instead")])
+                break
+        return super().get_source(environment, template)
 
 
 class HtmlRenderer:

@@ -100,6 +100,12 @@ def check_stylesheet(path: Path, shown: str, roots: tuple[Path, ...], kind: str,
     """Checks the style sheet `path` (shown in messages as `shown`) of `kind`
     "print" or "epub"; files it names must lie under one of `roots`."""
     report = report if report is not None else StyleReport()
+    from .project import default_styles_dir
+
+    if not any(path.resolve().is_relative_to(r.resolve()) for r in (*roots, default_styles_dir())):
+        report.errors.append(Diagnostic(Location(shown), "the style sheet is a link to a file outside the "
+                                        "project: copy the file into styles/ instead"))
+        return report
     try:
         source = path.read_bytes()
     except OSError as error:

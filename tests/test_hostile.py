@@ -80,7 +80,7 @@ class Watch:
         if not self.active:
             return
         if event == "open" and self.outside is not None and isinstance(args[0], (str, bytes, os.PathLike)):
-            name = os.fsdecode(args[0])
+            name = os.path.realpath(os.fsdecode(args[0]))  # through links too
             if name.startswith(str(self.outside)):
                 self.opened.append(name)
         elif event == "socket.connect":
@@ -167,6 +167,15 @@ CASES = [
          "manifest.yaml:6", "climbs out", command="epub"),
     Case("cover-symlink", project(manifest(edition="  cover: art/cover.jpg\n")),
          "manifest.yaml:6", "link to a file outside", command="epub", links={"art/cover.jpg": "{outside}/cover.jpg"}),
+    Case("relative-link-in-text", project(one=text("See [the secret](../outside/secret.md).\n")),
+         "texts/one.md:8", "a text may link only to web addresses"),
+    Case("file-link-in-note", project(manifest(texts=ONE + "    notes:\n      - at: Some words\n"
+                                               "        note: \"[x](/etc/passwd)\"\n")),
+         "manifest.yaml:10", "a text may link only to web addresses"),
+    Case("print-css-symlinked", project(), "styles/print.css:1", "link to a file outside",
+         links={"styles/print.css": "{outside}/f.otf"}),
+    Case("template-symlinked", project(), "", "outside its folder", command="epub",
+         links={"styles/templates/epub/titlepage.xhtml.j2": "{outside}/secret.md"}),
     Case("image-in-text", project(one=text("A picture: ![x]({outside}/cover.jpg)\n")),
          "texts/one.md:8", "images are not supported"),
     Case("print-import-http", project(styles__print_DOT_css=PRINT_CSS_HEAD + "@import url({url}/x.css);\n"),

@@ -15,7 +15,7 @@ import edition
 from edition.errors import Collector, Diagnostic
 from edition.reader import parse_text
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FRONT = "---\ntitle: T\nauthor: A\ndate: 1930-01-02\nsource: S\n---\n\n"
 # Markdown's own characters, often, among any others (lone surrogates and controls included).
 MARKUP = st.sampled_from(list("#>*_-+=[]{}()!:^`~|\\<&.1 \n\t\"'") + ["\n\n", "::: ", "[^1]", "[^1]: ", "{.smallcaps}",
