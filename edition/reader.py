@@ -264,12 +264,14 @@ class _BlockBuilder:
                 name = token.info.strip().lstrip("{").rstrip("}").strip().lstrip(".")
                 where = self.location(token, ":::")
                 inner, index = self._nested(tokens, index + 1, "container_div_close", token)
-                if name not in m.DivisionKind.ALL:
+                if name not in m.DivisionKind.ALL and not self.too_deep:
                     self.problems.add(where, f'unknown block "::: {name}"{did_you_mean(name, m.DivisionKind.ALL)}; '
                                       f'known: {", ".join(m.DivisionKind.ALL)}')
                     result.extend(inner)
-                else:
+                elif name in m.DivisionKind.ALL:
                     result.append(m.Division(name, inner, where))
+                else:
+                    result.extend(inner)
             elif kind == "hr":
                 result.append(m.ThematicBreak(self.location(token)))
                 index += 1
@@ -390,15 +392,27 @@ class _Group(tuple):
 
 
 def _merge_strings(nodes) -> tuple[m.Inline, ...]:
+    """Adjacent strings joined into one (in linear time: a paragraph of
+    thousands of lines has thousands of pieces)."""
     result: list[m.Inline] = []
+    pending: list[str] = []  # the pieces of the string that ends `result`
+
+    def flush():
+        if pending:
+            result.append(m.Str("".join(pending)))
+            pending.clear()
+
     for node in nodes:
         if isinstance(node, _Group):
+            flush()
             result.extend(node)
-            continue
-        if isinstance(node, m.Str) and result and isinstance(result[-1], m.Str):
-            result[-1] = m.Str(result[-1].text + node.text)
-        elif isinstance(node, m.Str) and not node.text:
-            continue
+            if result and isinstance(result[-1], m.Str):
+                pending.append(result.pop().text)
+        elif isinstance(node, m.Str):
+            if pending or node.text:
+                pending.append(node.text)
         else:
+            flush()
             result.append(node)
+    flush()
     return tuple(result)
