@@ -595,3 +595,29 @@ def test_footnotes_are_located_in_linear_time(tmp_path):
     small, large = load_with(300), load_with(2400)
     # 8 times the notes: linear takes about 8 times as long (markdown-it a little more), quadratic 64 times
     assert large < 24 * small, (small, large)
+
+
+def test_a_crafted_cache_entry_cannot_run_code(tmp_path, monkeypatch, capsys):
+    """A project sent by someone else may carry build/.cache: an entry that
+    would run code when unpickled is a miss, and the text is parsed afresh."""
+    import pickle
+
+    from edition.cache import MAGIC, TextCache
+
+    for name, content in project().items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(content)
+    cache = TextCache(tmp_path / "build" / ".cache")
+    key = cache.key("texts/one.md", (tmp_path / "texts" / "one.md").read_text(), "en")
+    ran = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self):
+            return (Path.touch, (ran,))
+
+    cache.folder.mkdir(parents=True)
+    (cache.folder / f"{key}.pickle").write_bytes(MAGIC + key.encode() + b"\n" + pickle.dumps(Payload()))
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--format", "epub", "--quiet"]) == 0
+    assert not ran.exists()
+    assert cache.get(key) is not None  # the entry was rewritten with the parsed text
