@@ -176,6 +176,13 @@ CASES = [
          links={"styles/print.css": "{outside}/f.otf"}),
     Case("template-symlinked", project(), "", "outside its folder", command="epub",
          links={"styles/templates/epub/titlepage.xhtml.j2": "{outside}/secret.md"}),
+    Case("template-runs-code", project(**{"styles__templates__epub__titlepage_DOT_xhtml_DOT_j2":
+                                          "<p>\n{{{{ cycler.__init__.__globals__.os.system('cat {outside}/secret.md') }}}}"
+                                          "</p>\n"}),
+         "styles/templates/epub/titlepage.xhtml.j2:2", "the template may not do this", command="epub"),
+    Case("template-syntax-error", project(**{"styles__templates__epub__titlepage_DOT_xhtml_DOT_j2":
+                                             "<p>\n\n{{% if %}}</p>\n"}),
+         "styles/templates/epub/titlepage.xhtml.j2:3", "error in the template", command="epub"),
     Case("image-in-text", project(one=text("A picture: ![x]({outside}/cover.jpg)\n")),
          "texts/one.md:8", "images are not supported"),
     Case("print-import-http", project(styles__print_DOT_css=PRINT_CSS_HEAD + "@import url({url}/x.css);\n"),

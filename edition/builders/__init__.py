@@ -14,9 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, final
 
+import jinja2
+
 from ..confine import Refused
 from ..errors import BuildFailed
 from ..model import Edition
+from ..render import template_problem
 
 PROFILES = ("screen", "print")
 
@@ -46,6 +49,8 @@ class Builder:
             data = self.render(edition, options)
         except Refused as refused:
             raise refused.as_error() from None
+        except jinja2.TemplateError as error:
+            raise template_problem(error) from None
         write_atomically(target, data)
         return target
 
@@ -62,6 +67,8 @@ def build_all(edition: Edition, output_dir: Path, formats: tuple[str, ...], opti
             data = builder.render(edition, options)
         except Refused as refused:  # a style sheet asked for a file outside the project
             raise refused.as_error() from None
+        except jinja2.TemplateError as error:  # in a project's template override
+            raise template_problem(error) from None
         except OSError as error:
             raise BuildFailed(f"{builder.target(edition, output_dir)}: not built: {error}") from None
         rendered.append((builder.target(edition, output_dir), data))
