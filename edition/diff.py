@@ -85,9 +85,16 @@ def _words(block) -> str:
     return " ".join("".join(out).split())
 
 
+MAX_MEMBER = 64 * 1024 * 1024  # bytes unpacked: an EPUB's page is never near it; a zip bomb is
+
+
 def snapshot_of_epub(path: Path) -> Snapshot:
     try:
         book = zipfile.ZipFile(path)
+        big = [i.filename for i in book.infolist() if i.file_size > MAX_MEMBER]
+        if big:
+            raise UsageError(f"{path}: {big[0]} unpacks to more than {MAX_MEMBER // 2**20} MiB; "
+                             "not an EPUB this tool compares")
         container = ElementTree.fromstring(book.read("META-INF/container.xml"))
         opf_path = next(e.get("full-path") for e in container.iter() if e.tag.endswith("rootfile"))
         opf = ElementTree.fromstring(book.read(opf_path))

@@ -628,3 +628,13 @@ def test_a_crafted_cache_entry_cannot_run_code(tmp_path, monkeypatch, capsys):
     assert main(["build", "--format", "epub", "--quiet"]) == 0
     assert not ran.exists()
     assert cache.get(key) is not None  # the entry was rewritten with the parsed text
+
+
+def test_diff_does_not_unpack_a_zip_bomb(tmp_path, monkeypatch, capsys):
+    bomb = tmp_path / "bomb.epub"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("mimetype", "application/epub+zip")
+        book.writestr("EPUB/big.xhtml", b"\0" * (65 * 1024 * 1024))
+    monkeypatch.chdir(tmp_path)
+    assert main(["diff", "bomb.epub", "bomb.epub"]) == 2
+    assert "unpacks to more than 64 MiB" in capsys.readouterr().err
