@@ -1,6 +1,7 @@
 """The `edition` command: argparse onto the API; one handler turns an
 EditionError into its message and exit status (0 ok, 1 problems in the
-edition, 2 usage, 3 a build that could not be written)."""
+edition, 2 usage, 3 a build that could not be written, 4 a tool the command
+needs is missing)."""
 
 from __future__ import annotations
 
@@ -85,8 +86,41 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def require_manifest(manifest: Path) -> Path:
+    """`manifest`, if it is a file; else a usage error that says where the
+    command looked and what to do."""
+    if manifest.is_file():
+        return manifest
+    where = manifest.resolve()
+    what = "is a folder, not a manifest" if manifest.is_dir() else "does not exist"
+    raise UsageError(f"{where} {what}: run edition in the folder of an edition (where its manifest.yaml is), "
+                     "or name the manifest with --manifest PATH, or start a new edition with `edition new DIR`")
+
+
+def checked_styles(manifest: Path, formats=("epub", "pdf"), problems=()):
+    """Checks the style sheets the builds of `formats` use: prints their
+    warnings, and raises every problem (with `problems`, found before) at once."""
+    from .errors import InvalidEdition
+    from .stylesheet import check_styles
+
+    kinds = tuple("print" if f == "pdf" else f for f in formats)
+    report = check_styles(styles_dir_for(manifest.parent), manifest.parent, kinds)
+    for warning in report.warnings:
+        print(warning, file=sys.stderr)
+    if problems or report.errors:
+        raise InvalidEdition(list(problems) + report.errors)
+
+
 def run_check(args) -> int:
-    edition = load(args.manifest)
+    from .errors import InvalidEdition
+
+    manifest = require_manifest(Path(args.manifest))
+    try:
+        edition = load(manifest)
+    except InvalidEdition as error:  # the style sheets' problems are listed with the rest
+        checked_styles(manifest, problems=error.diagnostics)
+        raise
+    checked_styles(manifest)
     texts = len(edition.texts)
     notes = sum(len(t.notes) for t in edition.front + edition.texts)
     corrections = len(edition.corrections)
@@ -107,13 +141,20 @@ def run_build(args) -> int:
     from .builders import BuildOptions, build_all
     from .cache import TextCache
 
-    manifest = Path(args.manifest)
+    from .errors import InvalidEdition
+
+    manifest = require_manifest(Path(args.manifest))
     output = Path(args.output) if args.output else manifest.parent / "build"
     progress = Progress(quiet=args.quiet)
     started = time.monotonic()
     progress.stage("reading the manifest and the texts")
-    edition = load(manifest, cache=TextCache(output / ".cache"))
     formats = ("epub", "pdf") if args.format == "all" else (args.format,)
+    try:
+        edition = load(manifest, cache=TextCache(output / ".cache"))
+    except InvalidEdition as error:
+        checked_styles(manifest, formats, problems=error.diagnostics)
+        raise
+    checked_styles(manifest, formats)
     options = BuildOptions(profile=args.profile, styles_dir=styles_dir_for(manifest.parent), progress=progress.stage)
     paths = build_all(edition, output, formats, options)
     progress.done()
@@ -150,7 +191,16 @@ class Progress:
 def run_diff(args) -> int:
     from .diff import compare, snapshot_of, snapshot_of_edition
 
+    from .diff import is_epub
+
     manifest = Path(args.manifest)
+    kinds = [is_epub(args.old), is_epub(args.new) and args.new != "worktree"]
+    if kinds[0] != kinds[1]:
+        epub, other = (args.old, args.new) if kinds[0] else (args.new, args.old)
+        raise UsageError(f"{epub} is a built EPUB and {other} is not: compare two EPUBs, or two git "
+                         "revisions (NEW may be 'worktree')")
+    if not kinds[0]:
+        require_manifest(manifest)
     old = snapshot_of(args.old, manifest)
     new = snapshot_of_edition(load(manifest)) if args.new == "worktree" else snapshot_of(args.new, manifest)
     lines = compare(old, new, colour=sys.stdout.isatty())
@@ -161,7 +211,7 @@ def run_diff(args) -> int:
 def run_watch(args) -> int:
     from .watch import Watcher
 
-    manifest = Path(args.manifest)
+    manifest = require_manifest(Path(args.manifest))
     output = Path(args.output) if args.output else manifest.parent / "build"
     formats = ("epub", "pdf") if args.format == "all" else (args.format,)
     watcher = Watcher(manifest, output, formats, args.profile, styles_dir_for(manifest.parent))
