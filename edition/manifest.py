@@ -17,7 +17,7 @@ from .errors import Collector, Location, did_you_mean
 from .ids import slugify
 from .reader import LANGUAGE_TAG, parse_blocks
 from .schema import Field, check_mapping
-from .source import SourceUnreadable, calendar_problem, YamlList, YamlMap, parse_yaml, read_text_file
+from .source import SourceUnreadable, YamlList, YamlMap, calendar_problem, parse_yaml, read_text_file
 
 TOP_FIELDS = {
     "edition": Field(dict, required=True),

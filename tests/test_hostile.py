@@ -177,8 +177,8 @@ CASES = [
     Case("template-symlinked", project(), "", "outside its folder", command="epub",
          links={"styles/templates/epub/titlepage.xhtml.j2": "{outside}/secret.md"}),
     Case("template-runs-code", project(**{"styles__templates__epub__titlepage_DOT_xhtml_DOT_j2":
-                                          "<p>\n{{{{ cycler.__init__.__globals__.os.system('cat {outside}/secret.md') }}}}"
-                                          "</p>\n"}),
+                                          "<p>\n{{{{ cycler.__init__.__globals__.os.system("
+                                          "'cat {outside}/secret.md') }}}}</p>\n"}),
          "styles/templates/epub/titlepage.xhtml.j2:2", "the template may not do this", command="epub"),
     Case("template-syntax-error", project(**{"styles__templates__epub__titlepage_DOT_xhtml_DOT_j2":
                                              "<p>\n\n{{% if %}}</p>\n"}),
