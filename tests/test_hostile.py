@@ -299,6 +299,8 @@ CASES = [
     Case("soft-hyphen-in-phrase", project(manifest(texts=ONE + "    notes:\n      - at: \"para\\u00adgraph\"\n"
                                                    "        note: x\n")),
          "manifest.yaml:9", "para\\u00adgraph", messages=1),
+    Case("invisible-in-key", project(one=text().replace("title: One", "title\u200b: One")),
+         "texts/one.md:2", 'unknown key "title\\u200b"', messages=1),
     Case("yaml-tab", project(manifest().replace("  language", "\tlanguage")), "manifest.yaml:3",
          "replace the tab with spaces"),
     Case("yaml-unquoted-colon", project(manifest().replace("title: Test Edition", "title: Moscow: A Letter")),
