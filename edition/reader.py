@@ -291,8 +291,8 @@ class _BlockBuilder:
             if token.type == "footnote_open":
                 note_id, label = token.meta["id"], token.meta["label"]
                 inner, index = self._blocks_until(tokens, index + 1, "footnote_close")
-                where = self._footnote_location(label)
-                self.footnotes[note_id] = (label, inner, where)
+                if label is not None:  # an inline note (reported where it is) has none
+                    self.footnotes[note_id] = (label, inner, self._footnote_location(label))
             else:
                 index += 1
         return index + 1
@@ -327,6 +327,10 @@ class _BlockBuilder:
                 opened, children, attrs = stack.pop()
                 stack[-1][1].append(self._container(opened, tuple(children), attrs, inline_token))
             elif kind == "footnote_ref":
+                if child.meta.get("label") is None:  # an inline note, ^[…]
+                    self.problems.add(self.location(inline_token, "^["), "an inline note ^[…]: write a mark [^1] "
+                                      "in the text and the note on a line of its own, '[^1]: …'")
+                    continue
                 if not self.allow_notes:
                     self.problems.add(self.location(inline_token, "[^"), "a note cannot have notes of its own")
                     continue
