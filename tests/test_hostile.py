@@ -341,6 +341,10 @@ CASES = [
          code=0, command="epub"),
     Case("list-12-deep-kept", project(one=text("".join("  " * i + f"- item{i}\n" for i in range(12)))), "",
          code=0, command="epub"),
+    Case("pdf-uses-a-shipped-font", project(styles__print_DOT_css="@font-face {{ font-family: G; "
+                                                                  "src: url(fonts/EBGaramond12-Italic.otf) }}\n"
+                                                                  "body {{ font-family: G }}\n"),
+         "", code=0, command="pdf"),
     Case("epub-font-packaged", project(styles__epub_DOT_css="@font-face {{ font-family: G; "
                                                              "src: url(fonts/G.otf) }}\n",
                                        styles__fonts__G_DOT_otf=b"OTTO fake font"), "", code=0, command="epub"),
@@ -409,6 +413,12 @@ def test_hostile_input(case: Case, tmp_path, outside, server, monkeypatch, capsy
         assert SENTINEL.encode() not in _contents(path)
     if case.code == 0 and case.command == "epub":
         _assert_escaped(root / "build" / "test-edition.epub", case)
+    if case.code == 0 and case.command == "pdf":  # the font the tool ships, served for the missing one
+        from pypdf import PdfReader
+
+        fonts = {str(font["/BaseFont"]) for page in PdfReader(root / "build" / "test-edition.pdf").pages
+                 for font in page["/Resources"]["/Font"].values()}
+        assert any(name.split("+")[-1].startswith("G-") for name in fonts), fonts  # family "G": the font loaded
 
 
 def _contents(path: Path) -> bytes:
