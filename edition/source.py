@@ -134,6 +134,10 @@ YAML_SLIPS = (
      "value that runs on into quotes"),
     ("found unexpected end of stream",
      "a quoted value is not closed: add the closing quote"),
+    ("expected ',' or ']'",
+     "a value that starts with '[' is read as a list: put the value in quotes, or close the list with ']'"),
+    ("expected ',' or '}'",
+     "a value that starts with '{' is read as a mapping: put the value in quotes, or close it with '}'"),
     ("found undefined alias",
      "a '*' starts a YAML alias, which the edition does not use: put a value that starts with '*' in quotes"),
     ("found character '@' that cannot start any token",
@@ -175,6 +179,9 @@ def parse_yaml(text: str, path: str, problems: Collector, *, line_offset: int = 
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        if str(error.context or "").startswith(("while scanning a quoted scalar", "while parsing a flow")) \
+                and error.context_mark:
+            mark = error.context_mark  # where the quote or bracket opens, not where the parser gave up
         where = _location(path, mark, line_offset) if mark else Location(path, 1 + line_offset)
         problems.add(where, _plain_yaml_message(error, text))
         return None
