@@ -15,6 +15,9 @@ import yaml
 from .errors import Collector, Location
 
 
+MAX_FILE = 16 * 2**20  # bytes: a whole long novel is a fifth of it
+
+
 class SourceUnreadable(Exception):
     def __init__(self, location: Location, message: str):
         super().__init__(message)
@@ -25,6 +28,10 @@ class SourceUnreadable(Exception):
 def read_text_file(path: Path, shown_as: str) -> str:
     """The file's text with line endings normalised; raises SourceUnreadable."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE:
+            raise SourceUnreadable(Location(shown_as), f"the file has {size / 2**20:.0f} MiB; a manifest or a "
+                                   f"text has at most {MAX_FILE // 2**20} MiB (a long book: split it into texts)")
         data = path.read_bytes()
     except FileNotFoundError:
         raise SourceUnreadable(Location(shown_as), "file not found") from None

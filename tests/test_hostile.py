@@ -654,6 +654,18 @@ def test_a_crafted_cache_entry_cannot_run_code(tmp_path, monkeypatch, capsys):
     assert cache.get(key) is not None  # the entry was rewritten with the parsed text
 
 
+def test_a_huge_text_is_refused_unread(tmp_path, monkeypatch, capsys):
+    for name, content in project().items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(content)
+    os.truncate(tmp_path / "texts" / "one.md", 2**30)  # a sparse gigabyte
+    monkeypatch.chdir(tmp_path)
+    started = time.perf_counter()
+    assert main(["check"]) == 1
+    assert capsys.readouterr().err.startswith("texts/one.md:1:1: the file has 1024 MiB")
+    assert time.perf_counter() - started < 5
+
+
 def test_diff_does_not_unpack_a_zip_bomb(tmp_path, monkeypatch, capsys):
     bomb = tmp_path / "bomb.epub"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as book:
