@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from . import __version__, load
-from .errors import EditionError, UsageError
+from .errors import EditionError, InvalidEdition, UsageError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,30 +97,29 @@ def require_manifest(manifest: Path) -> Path:
                      "or name the manifest with --manifest PATH, or start a new edition with `edition new DIR`")
 
 
-def checked_styles(manifest: Path, formats=("epub", "pdf"), problems=()):
-    """Checks the style sheets the builds of `formats` use: prints their
-    warnings, and raises every problem (with `problems`, found before) at once."""
-    from .errors import InvalidEdition
+def load_checked(manifest: Path, formats=("epub", "pdf"), cache=None):
+    """The edition, with the style sheets its builds of `formats` use checked
+    too: their warnings are printed, and every problem of the manifest, the
+    texts and the style sheets is raised at once."""
     from .stylesheet import check_styles
 
+    problems = []
+    try:
+        edition = load(manifest, cache=cache)
+    except InvalidEdition as error:
+        problems, edition = list(error.diagnostics), None
     kinds = tuple("print" if f == "pdf" else f for f in formats)
     report = check_styles(styles_dir_for(manifest.parent), manifest.parent, kinds)
     for warning in report.warnings:
         print(warning, file=sys.stderr)
     if problems or report.errors:
-        raise InvalidEdition(list(problems) + report.errors)
+        raise InvalidEdition(problems + report.errors)
+    return edition
 
 
 def run_check(args) -> int:
-    from .errors import InvalidEdition
-
     manifest = require_manifest(Path(args.manifest))
-    try:
-        edition = load(manifest)
-    except InvalidEdition as error:  # the style sheets' problems are listed with the rest
-        checked_styles(manifest, problems=error.diagnostics)
-        raise
-    checked_styles(manifest)
+    edition = load_checked(manifest)
     texts = len(edition.texts)
     notes = sum(len(t.notes) for t in edition.front + edition.texts)
     corrections = len(edition.corrections)
@@ -141,20 +140,13 @@ def run_build(args) -> int:
     from .builders import BuildOptions, build_all
     from .cache import TextCache
 
-    from .errors import InvalidEdition
-
     manifest = require_manifest(Path(args.manifest))
     output = Path(args.output) if args.output else manifest.parent / "build"
     progress = Progress(quiet=args.quiet)
     started = time.monotonic()
     progress.stage("reading the manifest and the texts")
     formats = ("epub", "pdf") if args.format == "all" else (args.format,)
-    try:
-        edition = load(manifest, cache=TextCache(output / ".cache"))
-    except InvalidEdition as error:
-        checked_styles(manifest, formats, problems=error.diagnostics)
-        raise
-    checked_styles(manifest, formats)
+    edition = load_checked(manifest, formats, cache=TextCache(output / ".cache"))
     options = BuildOptions(profile=args.profile, styles_dir=styles_dir_for(manifest.parent), progress=progress.stage)
     paths = build_all(edition, output, formats, options)
     progress.done()
@@ -189,9 +181,7 @@ class Progress:
 
 
 def run_diff(args) -> int:
-    from .diff import compare, snapshot_of, snapshot_of_edition
-
-    from .diff import is_epub
+    from .diff import compare, is_epub, snapshot_of, snapshot_of_edition
 
     manifest = Path(args.manifest)
     kinds = [is_epub(args.old), is_epub(args.new) and args.new != "worktree"]

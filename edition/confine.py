@@ -23,6 +23,14 @@ class Outside(Exception):
     """A path or URL that leads outside the project; `str()` says why."""
 
 
+class Missing(Outside):
+    """A path inside the project where there is no file; `.path` is where."""
+
+    def __init__(self, message: str, path: Path):
+        super().__init__(message)
+        self.path = path
+
+
 def inside(root: Path, name: str, roots: tuple[Path, ...] = ()) -> Path:
     """The file `name` (relative to `root`) as a resolved path, if it lies
     inside `root` or one of `roots` after following links; else `Outside`."""
@@ -66,7 +74,7 @@ def resolve_url(url: str, base: Path, roots: tuple[Path, ...]) -> Path | None:
         return None
     target = inside(base, path, roots)
     if not target.is_file():
-        raise Outside(f"url({url}): no such file {_relative_to_any(target, roots)}")
+        raise Missing(f"url({url}): no such file {_relative_to_any(target, roots)}", target)
     return target
 
 
@@ -92,11 +100,13 @@ class Refused(BaseException):
         return InvalidEdition([self.diagnostic])
 
 
-def confined_fetcher(roots: tuple[Path, ...], origins: dict[str, Location], sheet: Location):
+def confined_fetcher(roots: tuple[Path, ...], origins: dict[str, Location], sheet: Location,
+                     substitutes: dict[Path, Path] | None = None):
     """A WeasyPrint URL fetcher that serves the files under `roots` (and
     `data:` URLs) and refuses everything else, raising `Refused` with the
     style sheet's line that names the URL (`origins` maps a URL, as WeasyPrint
-    asks for it, to that line; `sheet` stands for the sheet when it is not known)."""
+    asks for it, to that line; `sheet` stands for the sheet when it is not known).
+    `substitutes` maps a missing file of the project to the shipped font served for it."""
     from urllib.request import url2pathname
 
     from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -112,6 +122,7 @@ def confined_fetcher(roots: tuple[Path, ...], origins: dict[str, Location], shee
                 return super().fetch(url, headers)
             if url.lower().startswith("file:"):
                 path = Path(url2pathname(urlsplit(url).path)).resolve()
+                path = (substitutes or {}).get(path, path)
                 if any(path.is_relative_to(r) for r in allowed) and path.is_file():
                     return URLFetcherResponse(url, path.read_bytes(), {}, 200)
             where = origins.get(url, sheet)

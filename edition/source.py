@@ -15,6 +15,9 @@ import yaml
 from .errors import Collector, Location
 
 
+MAX_FILE = 16 * 2**20  # bytes: a whole long novel is a fifth of it
+
+
 class SourceUnreadable(Exception):
     def __init__(self, location: Location, message: str):
         super().__init__(message)
@@ -25,6 +28,10 @@ class SourceUnreadable(Exception):
 def read_text_file(path: Path, shown_as: str) -> str:
     """The file's text with line endings normalised; raises SourceUnreadable."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE:
+            raise SourceUnreadable(Location(shown_as), f"the file has {size / 2**20:.0f} MiB; a manifest or a "
+                                   f"text has at most {MAX_FILE // 2**20} MiB (a long book: split it into texts)")
         data = path.read_bytes()
     except FileNotFoundError:
         raise SourceUnreadable(Location(shown_as), "file not found") from None
@@ -134,6 +141,10 @@ YAML_SLIPS = (
      "value that runs on into quotes"),
     ("found unexpected end of stream",
      "a quoted value is not closed: add the closing quote"),
+    ("expected ',' or ']'",
+     "a value that starts with '[' is read as a list: put the value in quotes, or close the list with ']'"),
+    ("expected ',' or '}'",
+     "a value that starts with '{' is read as a mapping: put the value in quotes, or close it with '}'"),
     ("found undefined alias",
      "a '*' starts a YAML alias, which the edition does not use: put a value that starts with '*' in quotes"),
     ("found character '@' that cannot start any token",
@@ -175,6 +186,9 @@ def parse_yaml(text: str, path: str, problems: Collector, *, line_offset: int = 
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        if str(error.context or "").startswith(("while scanning a quoted scalar", "while parsing a flow")) \
+                and error.context_mark:
+            mark = error.context_mark  # where the quote or bracket opens, not where the parser gave up
         where = _location(path, mark, line_offset) if mark else Location(path, 1 + line_offset)
         problems.add(where, _plain_yaml_message(error, text))
         return None

@@ -12,12 +12,12 @@ every reader's device.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import urljoin
 
 import tinycss2
 
-from .confine import Outside, resolve_url
+from .confine import Missing, Outside, resolve_url
 from .errors import Diagnostic, Location, did_you_mean
 
 # The properties WeasyPrint knows (weasyprint.css.validation, version 70).
@@ -93,6 +93,7 @@ class StyleReport:
     warnings: list[Diagnostic] = field(default_factory=list)
     files: dict[Path, Location] = field(default_factory=dict)
     origins: dict[str, Location] = field(default_factory=dict)
+    substitutes: dict[Path, Path] = field(default_factory=dict)  # a font missing from the project -> the shipped one
 
 
 def check_stylesheet(path: Path, shown: str, roots: tuple[Path, ...], kind: str,
@@ -240,6 +241,11 @@ class _Checker:
         self.report.origins[urljoin(self.base_url, url)] = where
         try:
             target = resolve_url(url, self.path.parent, self.roots)
+        except Missing as missing:
+            target = self.shipped(url, missing.path)
+            if target is None:
+                self.error(node, str(missing))
+                return None
         except Outside as refused:
             self.error(node, str(refused))
             return None
@@ -257,6 +263,20 @@ class _Checker:
         self.report.files.setdefault(target, where)
         self.report.origins[target.as_uri()] = where
         return target
+
+    def shipped(self, url: str, missing: Path) -> Path | None:
+        """The font the tool ships for `url(fonts/NAME)` that the project's
+        print style sheet names but does not have (served in its place)."""
+        from .project import default_styles_dir
+
+        written = PurePosixPath(url.split("?")[0].split("#")[0])
+        if self.kind != "print" or written.parts[:1] != ("fonts",) or ".." in written.parts:
+            return None
+        font = default_styles_dir() / written
+        if not font.is_file():
+            return None
+        self.report.substitutes[missing] = font.resolve()
+        return font.resolve()
 
     def import_rule(self, rule) -> None:
         urls = [t for t in rule.prelude if t.type in ("url", "string")]
@@ -339,4 +359,5 @@ def print_fetcher(path: Path, project: Path):
     from .confine import confined_fetcher
 
     report = checked(path, project, "print")
-    return confined_fetcher(style_roots(project), report.origins, Location(shown_path(path, project)))
+    return confined_fetcher(style_roots(project), report.origins, Location(shown_path(path, project)),
+                            report.substitutes)

@@ -317,7 +317,9 @@ CASES = [
     Case("yaml-bad-indent", project(manifest().replace("  language: en", "   language: en")),
          "manifest.yaml:3", "indented more than the line above"),
     Case("yaml-unclosed-quote", project(manifest().replace("title: Test Edition", 'title: "Test Edition')),
-         "manifest.yaml:", "not closed"),
+         "manifest.yaml:2:10", "not closed"),
+    Case("yaml-unclosed-bracket", project(manifest().replace("title: Test Edition", 'title: [Test: Edition')),
+         "manifest.yaml:2", "put the value in quotes"),
     Case("front-matter-tab", project(one=text().replace("author: A. Writer", "author:\tA. Writer\n\tx: y")),
          "texts/one.md:", "tab"),
     Case("text-listed-twice", project(manifest(texts=ONE + ONE)), "manifest.yaml:8", "listed twice"),
@@ -341,6 +343,10 @@ CASES = [
          code=0, command="epub"),
     Case("list-12-deep-kept", project(one=text("".join("  " * i + f"- item{i}\n" for i in range(12)))), "",
          code=0, command="epub"),
+    Case("pdf-uses-a-shipped-font", project(styles__print_DOT_css="@font-face {{ font-family: G; "
+                                                                  "src: url(fonts/EBGaramond12-Italic.otf) }}\n"
+                                                                  "body {{ font-family: G }}\n"),
+         "", code=0, command="pdf"),
     Case("epub-font-packaged", project(styles__epub_DOT_css="@font-face {{ font-family: G; "
                                                              "src: url(fonts/G.otf) }}\n",
                                        styles__fonts__G_DOT_otf=b"OTTO fake font"), "", code=0, command="epub"),
@@ -409,6 +415,12 @@ def test_hostile_input(case: Case, tmp_path, outside, server, monkeypatch, capsy
         assert SENTINEL.encode() not in _contents(path)
     if case.code == 0 and case.command == "epub":
         _assert_escaped(root / "build" / "test-edition.epub", case)
+    if case.code == 0 and case.command == "pdf":  # the font the tool ships, served for the missing one
+        from pypdf import PdfReader
+
+        fonts = {str(font["/BaseFont"]) for page in PdfReader(root / "build" / "test-edition.pdf").pages
+                 for font in page["/Resources"]["/Font"].values()}
+        assert any(name.split("+")[-1].startswith("G-") for name in fonts), fonts  # family "G": the font loaded
 
 
 def _contents(path: Path) -> bytes:
@@ -640,6 +652,18 @@ def test_a_crafted_cache_entry_cannot_run_code(tmp_path, monkeypatch, capsys):
     assert main(["build", "--format", "epub", "--quiet"]) == 0
     assert not ran.exists()
     assert cache.get(key) is not None  # the entry was rewritten with the parsed text
+
+
+def test_a_huge_text_is_refused_unread(tmp_path, monkeypatch, capsys):
+    for name, content in project().items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(content)
+    os.truncate(tmp_path / "texts" / "one.md", 2**30)  # a sparse gigabyte
+    monkeypatch.chdir(tmp_path)
+    started = time.perf_counter()
+    assert main(["check"]) == 1
+    assert capsys.readouterr().err.startswith("texts/one.md:1:1: the file has 1024 MiB")
+    assert time.perf_counter() - started < 5
 
 
 def test_diff_does_not_unpack_a_zip_bomb(tmp_path, monkeypatch, capsys):

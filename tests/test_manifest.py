@@ -23,7 +23,7 @@ def test_malformed_yaml_is_reported_with_its_place(tmp_path):
     manifest = MANIFEST.replace("  language: en", "  language: [en")
     problems = diagnostics_of(write_project(tmp_path, manifest))
     assert len(problems) == 1
-    assert problems[0].startswith("manifest.yaml:4:")
+    assert problems[0].startswith("manifest.yaml:3:13:")  # where the "[" opens, not where YAML gave up
     assert "invalid YAML" in problems[0]
 
 

@@ -315,7 +315,8 @@ class _Styles:
         own = options.styles_dir or Path(edition.root) / edition.styles_dir
         stylesheet = own / "epub.css" if (own / "epub.css").is_file() else default / "epub.css"
         fonts = own / "fonts"
-        if not all((fonts / name).is_file() for name in FONT_FILES):
+        if not all((fonts / name).is_file() and (fonts / name).resolve().is_relative_to(Path(edition.root).resolve())
+                   for name in FONT_FILES):  # the project's own, not links to files elsewhere
             fonts = default / "fonts"
         used = checked(stylesheet, Path(edition.root), "epub").files  # confined to the project: see stylesheet.py
         folder = PurePosixPath(STYLESHEET).parent
