@@ -105,7 +105,7 @@ def load_manifest(manifest_path: Path, problems: Collector, shown_as: str = "") 
     parts = reader.parts(data)
     from .persons import read_persons  # persons.py matches with annotate's helpers, which import this module
 
-    persons = read_persons(data, problems)
+    persons = read_persons(data, problems, files=reader.files_seen)
     if metadata is None:
         return None
     return Manifest(shown, manifest_path.parent, metadata, versions, front, parts, persons)

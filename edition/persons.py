@@ -38,7 +38,7 @@ PERSON_FIELDS = {
     "about": Field(str, required=True),
 }
 EN_DASH = "\u2013"
-HINT_MIN_COUNT = 3  # a capitalised word named this often and not declared is worth a hint
+HINT_MIN_COUNT = 4  # a capitalised word named this often and not declared is worth a hint
 HINT_LIMIT = 12
 # Capitalised words that are seldom persons' names: months, days, and common words of titles and places.
 NOT_NAMES = frozenset("""
@@ -58,8 +58,9 @@ NOT_NAME_ENDINGS = ("ism", "ist", "ists", "ian", "ians", "ish", "ese")
 # --- reading the manifest's `persons:` ----------------------------------------
 
 
-def read_persons(data: YamlMap, problems: Collector) -> tuple[m.Person, ...]:
-    """The persons the manifest declares, checked; every problem reported."""
+def read_persons(data: YamlMap, problems: Collector, files=()) -> tuple[m.Person, ...]:
+    """The persons the manifest declares, checked; every problem reported.
+    `files` are the text files the manifest lists (for `texts:`)."""
     if not isinstance(data, YamlMap) or "persons" not in data or not isinstance(data["persons"], YamlList):
         return ()
     items = data["persons"]
@@ -79,6 +80,9 @@ def read_persons(data: YamlMap, problems: Collector) -> tuple[m.Person, ...]:
         if ids[person.id] > 1:
             person = replace(person, id=f"{person.id}-{ids[person.id]}")
         persons.append(person)
+        for path in person.texts:
+            if path not in files:
+                problems.add(where, f'"{person.name}" is limited to "{path}", which is not a text of this edition')
     _check_shared_forms(persons, problems)
     return tuple(persons)
 
@@ -171,12 +175,6 @@ def index_persons(edition: m.Edition, persons: tuple[m.Person, ...], problems: C
     and the register (`edition.persons`, sorted as the index sorts)."""
     if not persons:
         return edition
-    known = {text.path for text in edition.front + edition.texts}
-    for person in persons:
-        for path in person.texts:
-            if path not in known:
-                problems.add(person.location, f'"{person.name}" is limited to "{path}", which is not a text '
-                             'of this edition')
     found: dict[str, list[m.Occurrence]] = {person.id: [] for person in persons}
 
     def index_text(text: m.Text) -> m.Text:
@@ -284,7 +282,10 @@ def hints(edition: m.Edition) -> list[Diagnostic]:
                 word, start = match.group(1), match.start()
                 if any(s <= start < e for s, e in declared) or SENTENCE_START.search(words[:start]):
                     continue
-                if NAMED_THING.match(words, match.end()) or NAMED_THING_BEFORE.search(words, 0, start):
+                before = NAMED_THING_BEFORE.search(words, 0, start)
+                if before and SENTENCE_START.search(words[:before.start()]):
+                    before = None  # "Then Ivanov left": the word before only starts the sentence
+                if NAMED_THING.match(words, match.end()) or before:
                     continue  # one word of a longer name: "Executive Committee", "Old Guard"
                 counts[word] += 1
                 first.setdefault(word, unit.location)

@@ -9,7 +9,8 @@ byte-for-byte reproducible. Nothing is fetched and nothing reads the clock:
 `dcterms:modified` is the date of the edition's current version.
 
 Reading order: cover, title page, colophon, contents (the nav document),
-front matter, [part title pages and] texts, notes, list of emendations.
+front matter, [part title pages and] texts, [persons named,] notes, list of
+emendations, [index of names].
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ..render import HtmlRenderer, make_env, plain
 from . import Builder, BuildOptions
 from .cover import FONT_FILES, CoverText, draw_cover
 from .epubzip import build_timestamp, repack, utc_midnight
+from . import epub_index as persons
 
 XHTML = "application/xhtml+xml"
 NCX = "application/x-dtbncx+xml"
@@ -303,6 +305,7 @@ class _Styles:
     stylesheet: Path
     fonts: Path
     templates: Path  # the project's template overrides, searched first
+    persons_stylesheet: Path  # the register's and the index's
 
     @staticmethod
     def find(edition: m.Edition, options: BuildOptions) -> "_Styles":
@@ -315,7 +318,8 @@ class _Styles:
         fonts = own / "fonts"
         if not all((fonts / name).is_file() for name in FONT_FILES):
             fonts = default / "fonts"
-        return _Styles(stylesheet, fonts, own / "templates" / "epub")
+        persons_css = own / "persons.css" if (own / "persons.css").is_file() else default / "persons.css"
+        return _Styles(stylesheet, fonts, own / "templates" / "epub", persons_css)
 
 
 class _BookWriter:
@@ -332,6 +336,7 @@ class _BookWriter:
             if note.kind == m.NoteKind.EDITORIAL))
         self.noted = tuple(text for text in edition.front + edition.texts if text.notes)
         self.emended = tuple(text for text in edition.front + edition.texts if text.corrections)
+        self.named = persons.named(edition)
 
     # --- the package ---
     def package(self) -> bytes:
@@ -347,6 +352,9 @@ class _BookWriter:
         book.add_item(epub.EpubItem(uid="css", file_name=STYLESHEET, media_type="text/css",
                                     content=self.styles.stylesheet.read_bytes()))
         book.add_item(epub.EpubItem(uid="ncx", file_name="toc.ncx", media_type=NCX, content=self.ncx()))
+        if self.named:
+            book.add_item(epub.EpubItem(uid="persons-css", file_name=persons.STYLESHEET, media_type="text/css",
+                                        content=self.styles.persons_stylesheet.read_bytes()))
         spine = []
         for document in documents:
             item = epub.EpubItem(uid=document.id, file_name=document.href, media_type=XHTML,
@@ -445,6 +453,11 @@ class _BookWriter:
                                       Page(part.title, self.meta.language, "bodymatter"),
                                       part=PartView(part.id, part.title)))
             docs += [self.text_document(text, front=False) for text in part.texts]
+        if self.named:
+            docs.append(self.page("persons", persons.REGISTER, "persons.xhtml.j2",
+                                  Page(persons.REGISTER_TITLE, self.meta.language, "backmatter"),
+                                  register=persons.register_entries(self.edition), index_href=persons.INDEX,
+                                  persons_stylesheet=persons.STYLESHEET))
         if self.noted:
             docs.append(self.page("endnotes", NOTES, "endnotes.xhtml.j2",
                                   Page("Notes", self.meta.language, "backmatter"), groups=self.note_groups()))
@@ -452,6 +465,11 @@ class _BookWriter:
             docs.append(self.page("emendations", EMENDATIONS, "emendations.xhtml.j2",
                                   Page("List of Emendations", self.meta.language, "backmatter"),
                                   groups=self.emendation_groups()))
+        if self.named:
+            docs.append(self.page("index", persons.INDEX, "index.xhtml.j2",
+                                  Page(persons.INDEX_TITLE, self.meta.language, "backmatter"), ("index",),
+                                  groups=persons.index_groups(self.edition, href_of, NOTES),
+                                  register_href=persons.REGISTER, persons_stylesheet=persons.STYLESHEET))
         return docs
 
     def page(self, doc_id: str, href: str, template: str, page: Page, properties: tuple[str, ...] = (),
@@ -534,10 +552,14 @@ class _BookWriter:
                 points.append(NavPoint(part.title, f"{part.id}.xhtml", texts))
             else:
                 points += texts
+        if self.named:
+            points.append(NavPoint(persons.REGISTER_TITLE, persons.REGISTER))
         if self.noted:
             points.append(NavPoint("Notes", NOTES))
         if self.emended:
             points.append(NavPoint("List of Emendations", EMENDATIONS))
+        if self.named:
+            points.append(NavPoint(persons.INDEX_TITLE, persons.INDEX))
         return tuple(points)
 
     def text_point(self, text: m.Text) -> NavPoint:
@@ -557,6 +579,8 @@ class _BookWriter:
                  Landmark("toc", f"{NAV}#toc", "Contents"), Landmark("bodymatter", self.start_of_body(), "Start")]
         if self.noted:
             marks.append(Landmark("endnotes", NOTES, "Notes"))
+        if self.named:
+            marks.append(Landmark("index", persons.INDEX, persons.INDEX_TITLE))
         return tuple(marks)
 
     def start_of_body(self) -> str:

@@ -33,6 +33,7 @@ from .. import model as m
 from ..errors import BuildFailed
 from ..render import HtmlRenderer, make_env, plain
 from . import Builder, BuildOptions
+from .pdf_index import IndexEntry, RegisterEntry, index_entries, index_stylesheet, register_entries, settle_index
 from .pdf_labels import Folios
 
 PRODUCER = "edition"
@@ -186,6 +187,8 @@ class Book:
     emendation_groups: tuple[EmendationGroup, ...]
     versions: tuple[VersionView, ...]
     body_start: int = 0  # 1-based page number of the first body page; 0 = not known yet
+    register: tuple[RegisterEntry, ...] = ()  # persons named in the texts
+    index: tuple[IndexEntry, ...] = ()  # the index of names; its pages filled in from layout
 
 
 # --- rendering the model for print --------------------------------------------
@@ -337,8 +340,14 @@ def make_book(edition: m.Edition, profile: str, renderer: PrintRenderer | None =
         contents.extend(ContentsEntry("text", t.id, t.title, f"{t.byline}, {t.date}") for t in part.texts)
     if note_groups:
         contents.append(ContentsEntry("back", "notes", "Notes"))
+    register, index = register_entries(edition), index_entries(edition)
+    if register:
+        contents.insert(len(contents) - bool(note_groups),  # before the notes, which may refer to it
+                        ContentsEntry("back", "persons", "Persons Named in the Texts"))
     if emendation_groups:
         contents.append(ContentsEntry("back", "emendations", "List of Emendations"))
+    if index:
+        contents.append(ContentsEntry("back", "index", "Index of Names"))
 
     created, modified = document_dates(meta)
     authors = edition.authors or ((meta.editor,) if meta.editor else ())
@@ -352,7 +361,7 @@ def make_book(edition: m.Edition, profile: str, renderer: PrintRenderer | None =
         has_parts=edition.has_parts, geometry=GEOMETRY[meta.trim], front=front, parts=parts,
         contents=tuple(contents), note_groups=note_groups,
         has_author_notes=any(not note.editorial for group in note_groups for note in group.notes),
-        emendation_groups=tuple(emendation_groups),
+        emendation_groups=tuple(emendation_groups), register=register, index=index,
         versions=tuple(VersionView(v.number, long_date(v.date, language), v.changes)
                        for v in reversed(edition.versions)))
 
@@ -387,7 +396,8 @@ def settle(book: Book, layout: PageMap) -> Book:
         first, last = layout[group.text_id], layout[f"{group.text_id}-end"]
         words = f"pages {folios.span(first, last)}" if last > first else f"page {folios.label(first)}"
         groups.append(replace(group, pages=words))
-    return replace(book, body_start=folios.body_start + 1, note_groups=tuple(groups))
+    return replace(book, body_start=folios.body_start + 1, note_groups=tuple(groups),
+                   index=settle_index(book.index, layout.pages, folios))
 
 
 class _DropSubsetNotice(logging.Filter):
@@ -417,13 +427,14 @@ class PdfBuilder(Builder):
         template = make_env("pdf", styles / "templates" / "pdf").get_template("book.html.j2")
         fonts = FontConfiguration()
         stylesheet = CSS(filename=str(stylesheet_path), font_config=fonts)
+        persons_stylesheet = CSS(filename=str(index_stylesheet(styles)), font_config=fonts)
 
         options.progress("pdf: preparing the book")
         book = make_book(edition, options.profile)
         for attempt in range(1, MAX_PASSES + 1):
             options.progress(f"pdf: layout, pass {attempt}")
             html = HTML(string=template.render(book=book), base_url=str(styles.resolve()) + os.sep)
-            document = html.render(stylesheets=[stylesheet], font_config=fonts)
+            document = html.render(stylesheets=[stylesheet, persons_stylesheet], font_config=fonts)
             settled = settle(book, PageMap.of(document))
             if settled == book:
                 break
