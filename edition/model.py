@@ -84,7 +84,16 @@ class IndexMark:
     person_id: str
 
 
-Inline = Union[Str, Code, LineBreak, Emphasis, Strong, SmallCaps, Link, NoteRef, Emendation, IndexMark]
+@dataclass(frozen=True)
+class PageBreak:
+    """Where a page of the print edition begins (`label` is its folio, "iii"
+    or "12"). Only an edition paginated from a built print edition has them."""
+
+    id: str
+    label: str
+
+
+Inline = Union[Str, Code, LineBreak, Emphasis, Strong, SmallCaps, Link, NoteRef, Emendation, IndexMark, PageBreak]
 CONTAINER_INLINES = (Emphasis, Strong, SmallCaps, Link, Emendation)
 
 # --- blocks -----------------------------------------------------------------
@@ -307,6 +316,17 @@ class Metadata:
 
 
 @dataclass(frozen=True)
+class PrintPage:
+    """A page of the print edition: its folio and the `PageBreak` (its id and
+    text) where it begins; a page without words of a text (blank, or a
+    text's part title) points at the next page that has them."""
+
+    label: str
+    mark_id: str
+    text_id: str
+
+
+@dataclass(frozen=True)
 class Edition:
     root: str  # the project folder (where the manifest is)
     metadata: Metadata
@@ -315,6 +335,7 @@ class Edition:
     versions: tuple[Version, ...] = ()
     styles_dir: str = "styles"
     persons: tuple[Person, ...] = ()  # the register, sorted by name
+    print_pages: tuple[PrintPage, ...] = ()  # the print edition's pages, when it paginates this one
 
     @property
     def texts(self) -> tuple[Text, ...]:

@@ -8,6 +8,7 @@ edition's EPUB, with its register, is checked by EPUBCheck in test_epub.
 
 from __future__ import annotations
 
+import random
 import re
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -18,9 +19,8 @@ import pytest
 
 import edition
 from edition import model as m
-from edition.builders import BuildOptions
+from edition.builders import BuildOptions, build_all
 from edition.builders.epub import EpubBuilder
-from edition.builders.pdf import PdfBuilder
 from edition.cli import main
 
 from .helpers import diagnostics_of, write_project
@@ -31,8 +31,15 @@ EPUB_NS = "http://www.idpf.org/2007/ops"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 
 # Four-letter names, which hyphenation leaves whole, so the PDF's text shows them.
-FILLER = ("The committee met again and the debate went on into the night, with every speaker "
-          "answering the one before and nobody giving way on the question of the regime. ")
+WORDS = ("the committee met again and debate went on into night with every speaker answering one before "
+         "nobody giving way question regime party workers cells district press meeting resolution vote").split()
+
+
+def filler(rng: random.Random, sentences: int) -> str:
+    """Sentences of common words in an order that does not repeat (each page begins somewhere else)."""
+    return "".join(" ".join(rng.choice(WORDS) for _ in range(14)).capitalize() + ". " for _ in range(sentences))
+
+
 PERSONS = """\
 persons:
   - name: Abel, Karl
@@ -69,12 +76,13 @@ texts:
 
 
 def _one() -> str:
+    rng = random.Random(13)
     paragraphs = ["Abel opened on the first page. Abelson and Kabel are other words; Abel’s friend Cato spoke."]
     for number in range(14):
         name = "Abel" if number < 9 else "someone"
-        paragraphs.append(f"{FILLER * 3}Here {name} spoke.")
+        paragraphs.append(f"{filler(rng, 6)}Here {name} spoke.")
         if number == 11:
-            paragraphs.append(f"{FILLER}Bode answered. Meanwhile Bode’s letter arrived.")
+            paragraphs.append(f"{filler(rng, 2)}Bode answered. Meanwhile Bode’s letter arrived.")
     paragraphs.append("Moreover Abel closed.")
     return "\n\n".join(paragraphs)
 
@@ -91,15 +99,20 @@ def loaded(project) -> m.Edition:
 
 
 @pytest.fixture(scope="module")
-def epub(loaded, project) -> zipfile.ZipFile:
-    path = EpubBuilder().build(loaded, project.parent / "build", BuildOptions(styles_dir=STYLES))
-    return zipfile.ZipFile(path)
+def built(loaded, project) -> tuple[Path, Path]:
+    """Both formats built together, as `edition build` does: the EPUB carries the PDF's pages."""
+    epub_path, pdf_path = build_all(loaded, project.parent / "build", ("epub", "pdf"), BuildOptions(styles_dir=STYLES))
+    return epub_path, pdf_path
 
 
 @pytest.fixture(scope="module")
-def pdf(loaded, project) -> pypdf.PdfReader:
-    path = PdfBuilder().build(loaded, project.parent / "build", BuildOptions(styles_dir=STYLES))
-    return pypdf.PdfReader(path)
+def epub(built) -> zipfile.ZipFile:
+    return zipfile.ZipFile(built[0])
+
+
+@pytest.fixture(scope="module")
+def pdf(built) -> pypdf.PdfReader:
+    return pypdf.PdfReader(built[1])
 
 
 def person(loaded: m.Edition, name: str) -> m.Person:
@@ -280,3 +293,59 @@ def test_pdf_index_pages_are_the_pages_where_the_names_are(pdf):
     assert len(shown["Abel, Karl"]) < len([1 for t in texts[:register] if "Abel" in t])  # pages collapsed
     assert any("–" in label for label in shown["Abel, Karl"])
     assert any(label.endswith("n") for label in shown["Bode, Ida"])
+
+
+# --- the print edition's pages in the EPUB ------------------------------------------------
+
+
+def plain_letters(words: str) -> str:
+    """Letters only, lower case: note numbers, spaces, hyphens and quotes do not count."""
+    return "".join(c for c in words.casefold() if c.isalpha())
+
+
+def test_each_page_break_stands_where_that_page_of_the_pdf_begins(epub, pdf):
+    labels = pdf.page_labels
+    page_text = {labels[i]: plain_letters(page.extract_text()) for i, page in enumerate(pdf.pages)}
+    checked = 0
+    for name in sorted(n for n in epub.namelist() if n.startswith("EPUB/text-")):
+        source = epub.read(name).decode()
+        marks = re.finditer(r'<span epub:type="pagebreak" role="doc-pagebreak" id="page-([^"]+)" '
+                            r'aria-label="([^"]+)"></span>', source)
+        for number, mark in enumerate(marks):
+            assert mark.group(1) == mark.group(2)
+            # A text's opening page shows its title, byline and source around the headnote: fewer letters.
+            following = plain_letters(re.sub(r"<[^>]+>", " ", source[mark.end():mark.end() + 2000]))
+            after = following[:15 if number == 0 else 40]
+            beginning = page_text[mark.group(1)][:120]  # the running head and a word cut at the break come first
+            assert after in beginning, (mark.group(1), after, beginning)
+            checked += 1
+    assert checked >= 5
+
+
+def test_page_list_nav_and_ncx_list_every_page_of_the_texts(epub, pdf):
+    nav = epub.read("EPUB/nav.xhtml").decode()
+    listed = re.findall(r'<li><a href="([^"#]+)#(page-[^"]+)">([^<]+)</a></li>', nav)
+    labels = [label for _, _, label in listed]
+    first, last = pdf.page_labels.index("1"), pdf.page_labels.index(labels[-1])
+    assert labels == pdf.page_labels[first:last + 1]  # blank pages too, listed at the next page
+    for href, anchor, _ in listed:
+        assert anchor in ids_in(epub, href)
+    ncx = epub.read("EPUB/toc.ncx").decode()
+    assert len(re.findall(r"<pageTarget ", ncx)) == len(listed)
+    assert f'<meta name="dtb:totalPageCount" content="{len(listed)}"/>' in ncx
+    opf = epub.read("EPUB/content.opf").decode()
+    assert ">printPageNumbers<" in opf and 'property="source-of">pagination<' in opf
+
+
+def test_epubcheck_accepts_the_paginated_epub(built):
+    from edition.epubcheck import check_file
+
+    assert [str(message) for message in check_file(built[0])] == []
+
+
+def test_an_epub_built_without_the_pdf_has_no_page_list(loaded, tmp_path):
+    path = EpubBuilder().build(loaded, tmp_path, BuildOptions(styles_dir=STYLES))
+    with zipfile.ZipFile(path) as book:
+        everything = "".join(book.read(n).decode() for n in book.namelist() if n.endswith((".xhtml", ".opf", ".ncx")))
+    assert "pagebreak" not in everything and "page-list" not in everything and "pageList" not in everything
+    assert "printPageNumbers" not in everything and "pagination" not in everything

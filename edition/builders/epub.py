@@ -16,7 +16,7 @@ emendations, [index of names].
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ebooklib import epub
@@ -75,6 +75,11 @@ class EpubRenderer(HtmlRenderer):
         kind = "noteref editorial" if node.note_id in self.editorial_note_ids else "noteref"
         return Markup('<a href="%s#%s" id="%s" class="%s" epub:type="noteref" role="doc-noteref">%d</a>') % (
             NOTES, node.note_id, node.ref_id, kind, node.number)
+
+    def page_break(self, node: m.PageBreak) -> Markup:
+        """Where a page of the print edition begins (see pagemap.py)."""
+        return Markup('<span epub:type="pagebreak" role="doc-pagebreak" id="%s" aria-label="%s"></span>') % (
+            node.id, node.label)
 
     def division(self, block: m.Division) -> Markup:
         inner = self.blocks(block.blocks)
@@ -261,12 +266,25 @@ class NcxPoint:
 
 
 @dataclass(frozen=True)
+class PageTarget:
+    """A page of the print edition, for the nav's page-list and the NCX's pageList."""
+
+    label: str
+    href: str
+    play_order: int
+    kind: str  # the NCX's type: "front" (roman folios) or "normal"
+    value: int  # the folio as a number
+
+
+@dataclass(frozen=True)
 class NcxView:
     uid: str
     title: str
     lang: str
     depth: int
     points: tuple[NcxPoint, ...]
+    pages: tuple[PageTarget, ...] = ()
+    max_page: int = 0
 
 
 @dataclass(frozen=True)
@@ -403,6 +421,11 @@ class _BookWriter:
             book.add_metadata("DC", "source", source)
         for keyword in meta.keywords:
             book.add_metadata("DC", "subject", keyword)
+        if self.edition.print_pages:  # the print edition's pages are marked: name it as their source
+            source = f"{meta.title}, print edition" + (f", version {meta.version}" if meta.version else "")
+            book.add_metadata("DC", "source", source, {"id": "print-source"})
+            book.add_metadata(None, "meta", "pagination", {"refines": "#print-source", "property": "source-of"})
+            book.add_metadata(None, "meta", "printPageNumbers", {"property": "schema:accessibilityFeature"})
         for prop, values in (
             ("schema:accessMode", ("textual",)),
             ("schema:accessModeSufficient", ("textual",)),
@@ -444,7 +467,7 @@ class _BookWriter:
                       Page("Colophon", self.meta.language, "frontmatter"),
                       colophon=self.colophon_view()),
             self.page("nav", NAV, "nav.xhtml.j2", Page("Contents", self.meta.language, "frontmatter"),
-                      properties=("nav",), toc=self.toc(), landmarks=self.landmarks()),
+                      properties=("nav",), toc=self.toc(), landmarks=self.landmarks(), pages=self.print_pages()),
         ]
         docs += [self.text_document(text, front=True) for text in self.edition.front]
         for part in self.edition.parts:
@@ -583,6 +606,14 @@ class _BookWriter:
             marks.append(Landmark("index", persons.INDEX, persons.INDEX_TITLE))
         return tuple(marks)
 
+    def print_pages(self) -> tuple[PageTarget, ...]:
+        """The print edition's pages, when it paginates this one (see pagemap.py)."""
+        texts = {text.id: text for text in self.edition.front + self.edition.texts}
+        return tuple(PageTarget(page.label, f"{href_of(texts[page.text_id])}#{page.mark_id}", 0,
+                                "normal" if page.label.isdigit() else "front",
+                                int(page.label) if page.label.isdigit() else roman_value(page.label))
+                     for page in self.edition.print_pages)
+
     def start_of_body(self) -> str:
         first = self.edition.parts[0]
         return f"{first.id}.xhtml" if first.title else href_of(first.texts[0])
@@ -602,7 +633,13 @@ class _BookWriter:
 
         tree = points(self.toc(), 1)
         depth = 2 if any(point.children for point in tree) else 1
-        view = NcxView(self.meta.identifier, self.meta.title, self.meta.language, depth, tree)
+        orders: dict[str, int] = {}  # a blank page shares its target, so its play order, with the next
+        for page in self.print_pages():
+            if page.href not in orders:
+                orders[page.href] = next(counter)
+        pages = tuple(replace(page, play_order=orders[page.href]) for page in self.print_pages())
+        view = NcxView(self.meta.identifier, self.meta.title, self.meta.language, depth, tree, pages,
+                       max((page.value for page in pages), default=0))
         return self.env.get_template("toc.ncx.j2").render(ncx=view).encode("utf-8")
 
     # --- languages ---
@@ -614,6 +651,15 @@ class _BookWriter:
 
 
 # --- small helpers ------------------------------------------------------------
+
+
+def roman_value(folio: str) -> int:
+    values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+    total = 0
+    for letter, following in zip(folio, folio[1:] + " "):
+        value = values[letter]
+        total += -value if values.get(following, 0) > value else value
+    return total
 
 
 def href_of(text: m.Text) -> str:
