@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import re
 import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from xml.etree import ElementTree
 
 import pypdf
