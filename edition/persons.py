@@ -224,20 +224,23 @@ def _number_marks(inlines, text_id, counter, words, hits, found, note):
     return walk(inlines)
 
 
-def mark_at(inlines, position: int, node) -> tuple:
+def mark_at(inlines, position: int, node, before_marks: bool = False) -> tuple:
     """`node` inserted right before the character at `position` of the words;
-    at a boundary between two nodes it goes at the outermost level."""
+    at a boundary between two nodes it goes at the outermost level (and, with
+    `before_marks`, before the index marks already there)."""
     offset = 0
     for index, child in enumerate(inlines):
         length = len(m.plain_text((child,)))
         if length and offset == position:
+            while before_marks and index and isinstance(inlines[index - 1], m.IndexMark):
+                index -= 1
             return tuple(inlines[:index]) + (node,) + tuple(inlines[index:])
         if offset < position < offset + length:
             cut = position - offset
             if isinstance(child, m.Str):
                 new = (m.Str(child.text[:cut]), node, m.Str(child.text[cut:]))
             elif isinstance(child, m.CONTAINER_INLINES):
-                new = (replace(child, children=mark_at(child.children, cut, node)),)
+                new = (replace(child, children=mark_at(child.children, cut, node, before_marks)),)
             else:
                 new = (node, child)
             return tuple(inlines[:index]) + new + tuple(inlines[index + 1:])

@@ -233,8 +233,10 @@ def test_epub_index_links_to_every_occurrence(epub, loaded):
         expected = person(loaded, name).occurrences
         targets = [href.split("#")[1] for href in hrefs]
         assert set(targets) <= {o.mark_id for o in expected}
-        # every occurrence in a text has its own link; a note is linked once
-        assert set(targets) >= {o.mark_id for o in expected if not o.in_note}
+        # every text and note that names the person is linked (a page or a note once: see below)
+        assert {o.text_id for o in expected} == {target.rsplit("-name-", 1)[0] for target in targets}
+        assert {o.note_id for o in expected if o.in_note} == {
+            o.note_id for o in expected if o.mark_id in targets and o.in_note}
         for href in hrefs:
             file, anchor = href.split("#")
             assert anchor in ids_in(epub, file), href
@@ -349,3 +351,26 @@ def test_an_epub_built_without_the_pdf_has_no_page_list(loaded, tmp_path):
         everything = "".join(book.read(n).decode() for n in book.namelist() if n.endswith((".xhtml", ".opf", ".ncx")))
     assert "pagebreak" not in everything and "page-list" not in everything and "pageList" not in everything
     assert "printPageNumbers" not in everything and "pagination" not in everything
+    # without pages, the index links to every place in a text by the text's title, then 2, 3 …
+    entry = next(e for e in ElementTree.fromstring(zipfile.ZipFile(path).read("EPUB/index.xhtml")).iter()
+                 if e.get("id") == "index-person-abel-karl")
+    labels = [a.text for a in entry.iter() if a.get(f"{{{EPUB_NS}}}type") == "index-locator"]
+    abel = [o for o in person(loaded, "Abel, Karl").occurrences if not o.in_note]
+    assert len([label for label in labels if not label.startswith("n.")]) == len(abel)
+    assert labels[:3] == ["One", "2", "3"]
+
+
+def test_the_paginated_epub_index_names_the_pages_of_the_pdf_index(epub, pdf):
+    index = xhtml(epub, "index.xhtml")
+    entry = next(e for e in index.iter() if e.get("id") == "index-person-abel-karl")
+    in_epub = [a.text for a in entry.iter() if a.get(f"{{{EPUB_NS}}}type") == "index-locator"
+               and not a.text.startswith("n.")]
+    labels = pdf.page_labels
+    index_page = pdf.get_destination_page_number(pdf.named_destinations["index"])
+    printed = " ".join(pdf.pages[index_page].extract_text().split())
+    ranges = re.search(r"Abel, Karl ([0-9–, ]+?)(?:, \d+n|$| [A-Z])", printed).group(1).split(", ")
+    in_pdf = []
+    for item in ranges:
+        first, _, last = item.partition("–")
+        in_pdf += labels[labels.index(first):labels.index(last or first) + 1]
+    assert in_epub == in_pdf

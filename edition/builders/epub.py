@@ -492,7 +492,8 @@ class _BookWriter:
             docs.append(self.page("index", persons.INDEX, "index.xhtml.j2",
                                   Page(persons.INDEX_TITLE, self.meta.language, "backmatter"), ("index",),
                                   groups=persons.index_groups(self.edition, href_of, NOTES),
-                                  register_href=persons.REGISTER, persons_stylesheet=persons.STYLESHEET))
+                                  register_href=persons.REGISTER, persons_stylesheet=persons.STYLESHEET,
+                                  by_page=bool(self.edition.print_pages)))
         return docs
 
     def page(self, doc_id: str, href: str, template: str, page: Page, properties: tuple[str, ...] = (),

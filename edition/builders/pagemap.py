@@ -147,7 +147,7 @@ def _place(text: m.Text, beginnings, first: int, end: int):
         unit = units[unit_number]
         inlines = unit.inlines
         for offset, mark in sorted(marks, key=lambda item: -item[0]):
-            inlines = mark_at(inlines, offset, mark)
+            inlines = mark_at(inlines, offset, mark, before_marks=True)  # a name that opens the page is on it
         blocks = replace_unit(blocks, unit.path, inlines)
     headnote, body = blocks[:len(text.headnote)], blocks[len(text.headnote):]
     return replace(text, headnote=headnote, blocks=body), placed
