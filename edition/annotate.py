@@ -245,8 +245,12 @@ def resolve(manifest: Manifest, problems: Collector, cache=None) -> m.Edition | 
         parts.append(m.Part(part.title, texts, f"part-{number}" if part.title else ""))
     if problems:
         return None
-    return m.Edition(root=str(manifest.root), metadata=manifest.metadata, front=front, parts=tuple(parts),
-                     versions=manifest.versions)
+    from .persons import index_persons  # it matches with this module's helpers
+
+    edition = m.Edition(root=str(manifest.root), metadata=manifest.metadata, front=front, parts=tuple(parts),
+                        versions=manifest.versions)
+    edition = index_persons(edition, manifest.persons, problems)
+    return None if problems else edition
 
 
 def _resolve_text(entry: TextEntry, root: Path, language: str, problems: Collector, cache) -> m.Text | None:

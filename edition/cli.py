@@ -124,6 +124,10 @@ def run_check(args) -> int:
     notes = sum(len(t.notes) for t in edition.front + edition.texts)
     corrections = len(edition.corrections)
     print(f"{args.manifest}: the edition is sound: {texts} texts, {notes} notes, {corrections} corrections.")
+    from .persons import hints
+
+    for hint in hints(edition):  # what the register of persons may lack: advice, not problems
+        print(hint)
     if args.epubcheck:
         from .epubcheck import run_epubcheck
 

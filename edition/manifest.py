@@ -25,6 +25,7 @@ TOP_FIELDS = {
     "front": Field(list),
     "texts": Field(list),
     "parts": Field(list),
+    "persons": Field(list),  # the register of persons: see persons.py
 }
 EDITION_FIELDS = {
     "title": Field(str, required=True),
@@ -81,6 +82,7 @@ class Manifest:
     versions: tuple[m.Version, ...]
     front: tuple[TextEntry, ...]
     parts: tuple[PartEntry, ...]
+    persons: tuple[m.Person, ...] = ()
 
 
 def load_manifest(manifest_path: Path, problems: Collector, shown_as: str = "") -> Manifest | None:
@@ -102,9 +104,12 @@ def load_manifest(manifest_path: Path, problems: Collector, shown_as: str = "") 
     metadata = reader.metadata(data, versions)
     front = reader.front(data)
     parts = reader.parts(data)
+    from .persons import read_persons  # persons.py matches with annotate's helpers, which import this module
+
+    persons = read_persons(data, problems, files=reader.files_seen)
     if metadata is None:  # reported; the texts are still read, so that every problem is listed at once
         metadata = m.Metadata(title="", language="", identifier="", date="")
-    return Manifest(shown, manifest_path.parent, metadata, versions, front, parts)
+    return Manifest(shown, manifest_path.parent, metadata, versions, front, parts, persons)
 
 
 class _ManifestReader:

@@ -75,7 +75,25 @@ class Emendation:
     correction_id: str
 
 
-Inline = Union[Str, Code, LineBreak, Emphasis, Strong, SmallCaps, Link, NoteRef, Emendation]
+@dataclass(frozen=True)
+class IndexMark:
+    """A place where a person of the register is named: the index of names
+    points here. It has no words; `id` is unique in the edition."""
+
+    id: str
+    person_id: str
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    """Where a page of the print edition begins (`label` is its folio, "iii"
+    or "12"). Only an edition paginated from a built print edition has them."""
+
+    id: str
+    label: str
+
+
+Inline = Union[Str, Code, LineBreak, Emphasis, Strong, SmallCaps, Link, NoteRef, Emendation, IndexMark, PageBreak]
 CONTAINER_INLINES = (Emphasis, Strong, SmallCaps, Link, Emendation)
 
 # --- blocks -----------------------------------------------------------------
@@ -184,6 +202,42 @@ class EditorialNote:
     occurrence: int = 0
 
 
+# --- persons named in the texts ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One place where a person is named: the mark's id, the text it is in,
+    and the note (its id and number) when it is in a note rather than in the
+    text itself (or its headnote)."""
+
+    mark_id: str
+    text_id: str
+    note_id: str = ""
+    note_number: int = 0
+    words: str = ""  # the form as the text has it
+
+    @property
+    def in_note(self) -> bool:
+        return bool(self.note_id)
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person of the register: `name` as it is indexed ("Bukharin, Nikolai
+    Ivanovich"), the forms that name them in the texts, life dates as the
+    register prints them, a one-line identification, and every occurrence."""
+
+    id: str
+    name: str
+    forms: tuple[str, ...]
+    dates: str
+    about: str
+    location: Location
+    texts: tuple[str, ...] = ()  # only these text files are searched; () = all
+    occurrences: tuple[Occurrence, ...] = ()
+
+
 # --- texts and the edition --------------------------------------------------
 
 
@@ -262,6 +316,17 @@ class Metadata:
 
 
 @dataclass(frozen=True)
+class PrintPage:
+    """A page of the print edition: its folio and the `PageBreak` (its id and
+    text) where it begins; a page without words of a text (blank, or a
+    text's part title) points at the next page that has them."""
+
+    label: str
+    mark_id: str
+    text_id: str
+
+
+@dataclass(frozen=True)
 class Edition:
     root: str  # the project folder (where the manifest is)
     metadata: Metadata
@@ -269,6 +334,8 @@ class Edition:
     parts: tuple[Part, ...]
     versions: tuple[Version, ...] = ()
     styles_dir: str = "styles"
+    persons: tuple[Person, ...] = ()  # the register, sorted by name
+    print_pages: tuple[PrintPage, ...] = ()  # the print edition's pages, when it paginates this one
 
     @property
     def texts(self) -> tuple[Text, ...]:

@@ -151,6 +151,10 @@ class HtmlRenderer:
     def note_ref(self, node: m.NoteRef) -> Markup:
         return Markup('<a class="noteref" id="%s" href="#%s">%d</a>') % (node.ref_id, node.note_id, node.number)
 
+    def index_mark(self, node: m.IndexMark) -> Markup:
+        """Where a person is named: the target of the index of names."""
+        return Markup('<span class="index-mark" id="%s"></span>') % node.id
+
 
 def _method_name(node) -> str:
     name = type(node).__name__

@@ -237,7 +237,7 @@ def test_reading_order(sample):
     texts = [f"{t.id}.xhtml" for t in sample.edition.texts]
     front = [f"{t.id}.xhtml" for t in sample.edition.front]
     assert sample.spine == ["cover.xhtml", "titlepage.xhtml", "colophon.xhtml", sample.nav_href, *front, *texts,
-                            "endnotes.xhtml", "emendations.xhtml"]
+                            "persons.xhtml", "endnotes.xhtml", "emendations.xhtml", "index.xhtml"]
 
 
 def test_parts_have_title_pages_before_their_texts(parts):
@@ -419,8 +419,11 @@ def test_landmarks(book):
     marks = {a.get(EPUB_TYPE): a.get("href") for a in nav.iter("{*}a")}
     first = book.edition.parts[0]
     start = f"{first.id}.xhtml" if first.title else f"{first.texts[0].id}.xhtml"
-    assert marks == {"cover": "cover.xhtml", "titlepage": "titlepage.xhtml", "toc": f"{book.nav_href}#toc",
-                     "bodymatter": start, "endnotes": "endnotes.xhtml"}
+    expected = {"cover": "cover.xhtml", "titlepage": "titlepage.xhtml", "toc": f"{book.nav_href}#toc",
+                "bodymatter": start, "endnotes": "endnotes.xhtml"}
+    if any(person.occurrences for person in book.edition.persons):
+        expected["index"] = "index.xhtml"
+    assert marks == expected
 
 
 def test_ncx_lists_every_text_in_order_two_levels_deep(book):

@@ -59,19 +59,26 @@ def build_all(edition: Edition, output_dir: Path, formats: tuple[str, ...], opti
     """Renders every format first and writes only when all have succeeded,
     so a failure leaves all the previous outputs as they were."""
     available = builders()
-    rendered = []
-    for name in formats:
+    by_format: dict[str, tuple[Path, bytes]] = {}
+    # With both formats the PDF comes first: the EPUB carries its pages (pagemap.py).
+    for name in sorted(formats, key=lambda name: name != "pdf"):
         builder = available[name]()
         options.progress(f"{name}: rendering")
+        source = edition
+        if name == "epub" and "pdf" in by_format:
+            from .pagemap import paginate_from_print
+
+            source = paginate_from_print(edition, by_format["pdf"][1])
         try:
-            data = builder.render(edition, options)
+            data = builder.render(source, options)
         except Refused as refused:  # a style sheet asked for a file outside the project
             raise refused.as_error() from None
         except jinja2.TemplateError as error:  # in a project's template override
             raise template_problem(error) from None
         except OSError as error:
             raise BuildFailed(f"{builder.target(edition, output_dir)}: not built: {error}") from None
-        rendered.append((builder.target(edition, output_dir), data))
+        by_format[name] = (builder.target(edition, output_dir), data)
+    rendered = [by_format[name] for name in formats]
     for target, data in rendered:
         write_atomically(target, data)
     return [target for target, _ in rendered]

@@ -9,13 +9,14 @@ byte-for-byte reproducible. Nothing is fetched and nothing reads the clock:
 `dcterms:modified` is the date of the edition's current version.
 
 Reading order: cover, title page, colophon, contents (the nav document),
-front matter, [part title pages and] texts, notes, list of emendations.
+front matter, [part title pages and] texts, [persons named,] notes, list of
+emendations, [index of names].
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from ebooklib import epub
@@ -28,6 +29,7 @@ from ..stylesheet import checked, epub_media_type
 from . import Builder, BuildOptions
 from .cover import FONT_FILES, CoverText, draw_cover
 from .epubzip import build_timestamp, repack, utc_midnight
+from . import epub_index as persons
 
 XHTML = "application/xhtml+xml"
 NCX = "application/x-dtbncx+xml"
@@ -74,6 +76,11 @@ class EpubRenderer(HtmlRenderer):
         kind = "noteref editorial" if node.note_id in self.editorial_note_ids else "noteref"
         return Markup('<a href="%s#%s" id="%s" class="%s" epub:type="noteref" role="doc-noteref">%d</a>') % (
             NOTES, node.note_id, node.ref_id, kind, node.number)
+
+    def page_break(self, node: m.PageBreak) -> Markup:
+        """Where a page of the print edition begins (see pagemap.py)."""
+        return Markup('<span epub:type="pagebreak" role="doc-pagebreak" id="%s" aria-label="%s"></span>') % (
+            node.id, node.label)
 
     def division(self, block: m.Division) -> Markup:
         inner = self.blocks(block.blocks)
@@ -260,12 +267,25 @@ class NcxPoint:
 
 
 @dataclass(frozen=True)
+class PageTarget:
+    """A page of the print edition, for the nav's page-list and the NCX's pageList."""
+
+    label: str
+    href: str
+    play_order: int
+    kind: str  # the NCX's type: "front" (roman folios) or "normal"
+    value: int  # the folio as a number
+
+
+@dataclass(frozen=True)
 class NcxView:
     uid: str
     title: str
     lang: str
     depth: int
     points: tuple[NcxPoint, ...]
+    pages: tuple[PageTarget, ...] = ()
+    max_page: int = 0
 
 
 @dataclass(frozen=True)
@@ -304,6 +324,7 @@ class _Styles:
     stylesheet: Path
     fonts: Path
     templates: Path  # the project's template overrides, searched first
+    persons_stylesheet: Path  # the register's and the index's
     resources: tuple[tuple[str, Path], ...] = ()  # (href in the book, file): the fonts and images the CSS uses
 
     @staticmethod
@@ -322,7 +343,11 @@ class _Styles:
         folder = PurePosixPath(STYLESHEET).parent
         resources = tuple(sorted((str(folder / p.relative_to(stylesheet.parent.resolve()).as_posix()), p)
                                  for p in used))
-        return _Styles(stylesheet, fonts, own / "templates" / "epub", resources)
+        persons_css = own / "persons.css"
+        if not (persons_css.is_file() and persons_css.resolve().is_relative_to(Path(edition.root).resolve())):
+            persons_css = default / "persons.css"
+        checked(persons_css, Path(edition.root), "epub")
+        return _Styles(stylesheet, fonts, own / "templates" / "epub", persons_css, resources)
 
 
 class _BookWriter:
@@ -339,6 +364,7 @@ class _BookWriter:
             if note.kind == m.NoteKind.EDITORIAL))
         self.noted = tuple(text for text in edition.front + edition.texts if text.notes)
         self.emended = tuple(text for text in edition.front + edition.texts if text.corrections)
+        self.named = persons.named(edition)
 
     # --- the package ---
     def package(self) -> bytes:
@@ -357,6 +383,9 @@ class _BookWriter:
             book.add_item(epub.EpubItem(uid=f"style-file-{number}", file_name=href,
                                         media_type=epub_media_type(path), content=path.read_bytes()))
         book.add_item(epub.EpubItem(uid="ncx", file_name="toc.ncx", media_type=NCX, content=self.ncx()))
+        if self.named:
+            book.add_item(epub.EpubItem(uid="persons-css", file_name=persons.STYLESHEET, media_type="text/css",
+                                        content=self.styles.persons_stylesheet.read_bytes()))
         spine = []
         for document in documents:
             item = epub.EpubItem(uid=document.id, file_name=document.href, media_type=XHTML,
@@ -405,6 +434,11 @@ class _BookWriter:
             book.add_metadata("DC", "source", source)
         for keyword in meta.keywords:
             book.add_metadata("DC", "subject", keyword)
+        if self.edition.print_pages:  # the print edition's pages are marked: name it as their source
+            source = f"{meta.title}, print edition" + (f", version {meta.version}" if meta.version else "")
+            book.add_metadata("DC", "source", source, {"id": "print-source"})
+            book.add_metadata(None, "meta", "pagination", {"refines": "#print-source", "property": "source-of"})
+            book.add_metadata(None, "meta", "printPageNumbers", {"property": "schema:accessibilityFeature"})
         for prop, values in (
             ("schema:accessMode", ("textual",)),
             ("schema:accessModeSufficient", ("textual",)),
@@ -446,7 +480,7 @@ class _BookWriter:
                       Page("Colophon", self.meta.language, "frontmatter"),
                       colophon=self.colophon_view()),
             self.page("nav", NAV, "nav.xhtml.j2", Page("Contents", self.meta.language, "frontmatter"),
-                      properties=("nav",), toc=self.toc(), landmarks=self.landmarks()),
+                      properties=("nav",), toc=self.toc(), landmarks=self.landmarks(), pages=self.print_pages()),
         ]
         docs += [self.text_document(text, front=True) for text in self.edition.front]
         for part in self.edition.parts:
@@ -455,6 +489,11 @@ class _BookWriter:
                                       Page(part.title, self.meta.language, "bodymatter"),
                                       part=PartView(part.id, part.title)))
             docs += [self.text_document(text, front=False) for text in part.texts]
+        if self.named:
+            docs.append(self.page("persons", persons.REGISTER, "persons.xhtml.j2",
+                                  Page(persons.REGISTER_TITLE, self.meta.language, "backmatter"),
+                                  register=persons.register_entries(self.edition), index_href=persons.INDEX,
+                                  persons_stylesheet=persons.STYLESHEET))
         if self.noted:
             docs.append(self.page("endnotes", NOTES, "endnotes.xhtml.j2",
                                   Page("Notes", self.meta.language, "backmatter"), groups=self.note_groups()))
@@ -462,6 +501,12 @@ class _BookWriter:
             docs.append(self.page("emendations", EMENDATIONS, "emendations.xhtml.j2",
                                   Page("List of Emendations", self.meta.language, "backmatter"),
                                   groups=self.emendation_groups()))
+        if self.named:
+            docs.append(self.page("index", persons.INDEX, "index.xhtml.j2",
+                                  Page(persons.INDEX_TITLE, self.meta.language, "backmatter"), ("index",),
+                                  groups=persons.index_groups(self.edition, href_of, NOTES),
+                                  register_href=persons.REGISTER, persons_stylesheet=persons.STYLESHEET,
+                                  by_page=bool(self.edition.print_pages)))
         return docs
 
     def page(self, doc_id: str, href: str, template: str, page: Page, properties: tuple[str, ...] = (),
@@ -544,10 +589,14 @@ class _BookWriter:
                 points.append(NavPoint(part.title, f"{part.id}.xhtml", texts))
             else:
                 points += texts
+        if self.named:
+            points.append(NavPoint(persons.REGISTER_TITLE, persons.REGISTER))
         if self.noted:
             points.append(NavPoint("Notes", NOTES))
         if self.emended:
             points.append(NavPoint("List of Emendations", EMENDATIONS))
+        if self.named:
+            points.append(NavPoint(persons.INDEX_TITLE, persons.INDEX))
         return tuple(points)
 
     def text_point(self, text: m.Text) -> NavPoint:
@@ -567,7 +616,17 @@ class _BookWriter:
                  Landmark("toc", f"{NAV}#toc", "Contents"), Landmark("bodymatter", self.start_of_body(), "Start")]
         if self.noted:
             marks.append(Landmark("endnotes", NOTES, "Notes"))
+        if self.named:
+            marks.append(Landmark("index", persons.INDEX, persons.INDEX_TITLE))
         return tuple(marks)
+
+    def print_pages(self) -> tuple[PageTarget, ...]:
+        """The print edition's pages, when it paginates this one (see pagemap.py)."""
+        texts = {text.id: text for text in self.edition.front + self.edition.texts}
+        return tuple(PageTarget(page.label, f"{href_of(texts[page.text_id])}#{page.mark_id}", 0,
+                                "normal" if page.label.isdigit() else "front",
+                                int(page.label) if page.label.isdigit() else roman_value(page.label))
+                     for page in self.edition.print_pages)
 
     def start_of_body(self) -> str:
         first = self.edition.parts[0]
@@ -588,7 +647,13 @@ class _BookWriter:
 
         tree = points(self.toc(), 1)
         depth = 2 if any(point.children for point in tree) else 1
-        view = NcxView(self.meta.identifier, self.meta.title, self.meta.language, depth, tree)
+        orders: dict[str, int] = {}  # a blank page shares its target, so its play order, with the next
+        for page in self.print_pages():
+            if page.href not in orders:
+                orders[page.href] = next(counter)
+        pages = tuple(replace(page, play_order=orders[page.href]) for page in self.print_pages())
+        view = NcxView(self.meta.identifier, self.meta.title, self.meta.language, depth, tree, pages,
+                       max((page.value for page in pages), default=0))
         return self.env.get_template("toc.ncx.j2").render(ncx=view).encode("utf-8")
 
     # --- languages ---
@@ -600,6 +665,15 @@ class _BookWriter:
 
 
 # --- small helpers ------------------------------------------------------------
+
+
+def roman_value(folio: str) -> int:
+    values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+    total = 0
+    for letter, following in zip(folio, folio[1:] + " "):
+        value = values[letter]
+        total += -value if values.get(following, 0) > value else value
+    return total
 
 
 def href_of(text: m.Text) -> str:

@@ -34,6 +34,7 @@ from ..errors import BuildFailed
 from ..render import HtmlRenderer, make_env, plain
 from ..stylesheet import print_fetcher
 from . import Builder, BuildOptions
+from .pdf_index import IndexEntry, RegisterEntry, index_entries, index_stylesheet, register_entries, settle_index
 from .pdf_labels import Folios
 
 PRODUCER = "edition"
@@ -187,6 +188,8 @@ class Book:
     emendation_groups: tuple[EmendationGroup, ...]
     versions: tuple[VersionView, ...]
     body_start: int = 0  # 1-based page number of the first body page; 0 = not known yet
+    register: tuple[RegisterEntry, ...] = ()  # persons named in the texts
+    index: tuple[IndexEntry, ...] = ()  # the index of names; its pages filled in from layout
 
 
 # --- rendering the model for print --------------------------------------------
@@ -338,8 +341,14 @@ def make_book(edition: m.Edition, profile: str, renderer: PrintRenderer | None =
         contents.extend(ContentsEntry("text", t.id, t.title, f"{t.byline}, {t.date}") for t in part.texts)
     if note_groups:
         contents.append(ContentsEntry("back", "notes", "Notes"))
+    register, index = register_entries(edition), index_entries(edition)
+    if register:
+        contents.insert(len(contents) - bool(note_groups),  # before the notes, which may refer to it
+                        ContentsEntry("back", "persons", "Persons Named in the Texts"))
     if emendation_groups:
         contents.append(ContentsEntry("back", "emendations", "List of Emendations"))
+    if index:
+        contents.append(ContentsEntry("back", "index", "Index of Names"))
 
     created, modified = document_dates(meta)
     authors = edition.authors or ((meta.editor,) if meta.editor else ())
@@ -353,7 +362,7 @@ def make_book(edition: m.Edition, profile: str, renderer: PrintRenderer | None =
         has_parts=edition.has_parts, geometry=GEOMETRY[meta.trim], front=front, parts=parts,
         contents=tuple(contents), note_groups=note_groups,
         has_author_notes=any(not note.editorial for group in note_groups for note in group.notes),
-        emendation_groups=tuple(emendation_groups),
+        emendation_groups=tuple(emendation_groups), register=register, index=index,
         versions=tuple(VersionView(v.number, long_date(v.date, language), v.changes)
                        for v in reversed(edition.versions)))
 
@@ -388,7 +397,8 @@ def settle(book: Book, layout: PageMap) -> Book:
         first, last = layout[group.text_id], layout[f"{group.text_id}-end"]
         words = f"pages {folios.span(first, last)}" if last > first else f"page {folios.label(first)}"
         groups.append(replace(group, pages=words))
-    return replace(book, body_start=folios.body_start + 1, note_groups=tuple(groups))
+    return replace(book, body_start=folios.body_start + 1, note_groups=tuple(groups),
+                   index=settle_index(book.index, layout.pages, folios))
 
 
 class _DropSubsetNotice(logging.Filter):
@@ -419,6 +429,9 @@ class PdfBuilder(Builder):
         fonts = FontConfiguration()
         fetcher = print_fetcher(stylesheet_path, Path(edition.root))  # only the project's files: see confine.py
         stylesheet = CSS(filename=str(stylesheet_path), font_config=fonts, url_fetcher=fetcher)
+        persons_path = index_stylesheet(styles, Path(edition.root))
+        persons_stylesheet = CSS(filename=str(persons_path), font_config=fonts,
+                                 url_fetcher=print_fetcher(persons_path, Path(edition.root)))
 
         options.progress("pdf: preparing the book")
         book = make_book(edition, options.profile)
@@ -426,7 +439,7 @@ class PdfBuilder(Builder):
             options.progress(f"pdf: layout, pass {attempt}")
             html = HTML(string=template.render(book=book), base_url=str(styles.resolve()) + os.sep,
                         url_fetcher=fetcher)
-            document = html.render(stylesheets=[stylesheet], font_config=fonts)
+            document = html.render(stylesheets=[stylesheet, persons_stylesheet], font_config=fonts)
             settled = settle(book, PageMap.of(document))
             if settled == book:
                 break

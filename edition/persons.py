@@ -1,0 +1,304 @@
+"""The register of persons and the index of names, in the model.
+
+The manifest's `persons:` declares each person once: the name as it is
+indexed ("Bukharin, Nikolai Ivanovich"), the forms that name them in the
+texts ("Bukharin", "Nikolai Ivanovich", "N. I. Bukharin"), life dates and a
+one-line identification. `index_persons` finds every occurrence of every form
+— whole words only, in the texts, their headnotes and all their notes — and
+puts an `IndexMark` there, so both outputs can point at the very place. A
+form that could name someone else can be limited to some texts (`texts:`).
+
+`hints` tells an editor what the register may lack or hold in vain: declared
+persons never named, and capitalised words named often but not declared.
+Nothing here knows of EPUB or PDF.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from . import model as m
+from .annotate import fold, replace_unit, units_of
+from .errors import Collector, Diagnostic, Location
+from .ids import slugify
+from .schema import Field, check_mapping
+from .source import YamlList, YamlMap
+
+PERSON_FIELDS = {
+    "name": Field(str, required=True),
+    "forms": Field(list),
+    "texts": Field(list),
+    "born": Field(str),
+    "died": Field(str),
+    "dates": Field(str),
+    "about": Field(str, required=True),
+}
+EN_DASH = "\u2013"
+HINT_MIN_COUNT = 4  # a capitalised word named this often and not declared is worth a hint
+HINT_LIMIT = 12
+# Capitalised words that are seldom persons' names: months, days, and common words of titles and places.
+NOT_NAMES = frozenset("""
+January February March April May June July August September October November December
+Monday Tuesday Wednesday Thursday Friday Saturday Sunday
+God Mr Mrs Dr Comrade Comrades General Marshal Premier President Chairman Secretary Commissar
+Party Soviet Soviets Union Army Red White Central Committee Congress Conference Council Opposition
+Moscow Leningrad Petrograd Kremlin Russia Germany Europe America Spain France England Britain China
+No Nos Vol Japan Poland Finland Bulgaria Ukraine Siberia Mexico Paris London Berlin Chita Kherson USSR
+Bulletin Militant International Comintern Politburo Pravda Fourth Third Second First Civil War
+German French English British American Nazi Fascist Bolshevik Menshevik Komsomol Kuomintang Thermidor
+Thermidorean Thermidorian Marxist Leninist Stalinist Trotskyist Communist Socialist Republican
+""".split())
+NOT_NAME_ENDINGS = ("ism", "ist", "ists", "ian", "ians", "ish", "ese")
+
+
+# --- reading the manifest's `persons:` ----------------------------------------
+
+
+def read_persons(data: YamlMap, problems: Collector, files=()) -> tuple[m.Person, ...]:
+    """The persons the manifest declares, checked; every problem reported.
+    `files` are the text files the manifest lists (for `texts:`)."""
+    if not isinstance(data, YamlMap) or "persons" not in data or not isinstance(data["persons"], YamlList):
+        return ()
+    items = data["persons"]
+    persons: list[m.Person] = []
+    names: dict[str, Location] = {}
+    ids: Counter = Counter()
+    for item, where in zip(items, items.item_location):
+        person = _read_person(item, where, problems)
+        if person is None:
+            continue
+        if person.name in names:
+            problems.add(where, f'"{person.name}" is declared twice in "persons" (first at line '
+                         f'{names[person.name].line})')
+            continue
+        names[person.name] = where
+        ids[person.id] += 1
+        if ids[person.id] > 1:
+            person = replace(person, id=f"{person.id}-{ids[person.id]}")
+        persons.append(person)
+        for path in person.texts:
+            if path not in files:
+                problems.add(where, f'"{person.name}" is limited to "{path}", which is not a text of this edition')
+    _check_shared_forms(persons, problems)
+    return tuple(persons)
+
+
+def _read_person(item, where: Location, problems: Collector) -> m.Person | None:
+    values = check_mapping(item, PERSON_FIELDS, where, "a person", problems)
+    if not values or "name" not in values or "about" not in values:
+        return None
+    name = " ".join(values["name"].split())
+    forms = _strings(item, "forms", problems) if "forms" in values else (name.split(",")[0].strip(),)
+    if "forms" in values and not forms:
+        problems.add(item.value_location["forms"], f'"forms" of "{name}" is empty')
+        return None
+    texts = tuple(Path(t).as_posix() for t in _strings(item, "texts", problems)) if "texts" in values else ()
+    if "dates" in values and ({"born", "died"} & values.keys()):
+        problems.add(item.key_location["dates"], 'give either "dates" or "born"/"died", not both')
+    dates = values.get("dates") or life_dates(values.get("born", ""), values.get("died", ""))
+    return m.Person(id=f"person-{slugify(name)}", name=name, forms=forms, dates=dates.strip(),
+                    about=values["about"].strip(), location=where, texts=texts)
+
+
+def _strings(item: YamlMap, key: str, problems: Collector) -> tuple[str, ...]:
+    values = item[key]
+    found = []
+    for value, where in zip(values, values.item_location):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or not value.strip():
+            problems.add(where, f'each of "{key}" must be a word or words, not {value!r}')
+            continue
+        found.append(" ".join(value.split()))
+    return tuple(dict.fromkeys(found))
+
+
+def life_dates(born: str, died: str) -> str:
+    """'1888', '1938' -> '1888–1938'; one of them alone: 'born 1888', 'died 1938'."""
+    born, died = born.strip(), died.strip()
+    if born and died:
+        return f"{born}{EN_DASH}{died}"
+    if born:
+        return f"born {born}"
+    return f"died {died}" if died else ""
+
+
+def _check_shared_forms(persons: list[m.Person], problems: Collector) -> None:
+    """A form may name two persons only in different texts."""
+    owner: dict[str, m.Person] = {}
+    for person in persons:
+        for form in person.forms:
+            other = owner.get(form)
+            if other is None:
+                owner[form] = person
+                continue
+            if not other.texts or not person.texts or set(other.texts) & set(person.texts):
+                problems.add(person.location, f'the form "{form}" names both "{other.name}" (line '
+                             f'{other.location.line}) and "{person.name}": limit them to different texts '
+                             'with "texts"')
+
+
+# --- finding the occurrences ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Finder:
+    """Whole-word matching of the forms that may occur in one text."""
+
+    pattern: re.Pattern | None
+    persons: dict[str, m.Person]  # a form (spaces made single) -> its person
+
+    @classmethod
+    def for_text(cls, persons, path: str) -> "_Finder":
+        forms = {form: person for person in persons if not person.texts or path in person.texts
+                 for form in person.forms}
+        if not forms:
+            return cls(None, {})
+        alternatives = sorted(forms, key=lambda f: (-len(f), f))  # the longest form wins where forms overlap
+        body = "|".join(re.escape(fold(form)).replace(r"\ ", r"\s+") for form in alternatives)
+        return cls(re.compile(rf"(?<!\w)(?:{body})(?!\w)"), forms)
+
+    def find(self, words: str):
+        """(start, end, person) of each occurrence in `words`."""
+        if self.pattern is None:
+            return
+        for match in self.pattern.finditer(fold(words)):
+            yield match.start(), match.end(), self.persons[" ".join(match.group().split())]
+
+
+def index_persons(edition: m.Edition, persons: tuple[m.Person, ...], problems: Collector) -> m.Edition:
+    """`edition` with an `IndexMark` at every occurrence of a declared person
+    and the register (`edition.persons`, sorted as the index sorts)."""
+    if not persons:
+        return edition
+    found: dict[str, list[m.Occurrence]] = {person.id: [] for person in persons}
+
+    def index_text(text: m.Text) -> m.Text:
+        finder = _Finder.for_text(persons, text.path)
+        counter = iter(range(1, 10**9))
+
+        def mark(blocks, note: m.Note | None = None):
+            for unit in units_of(blocks):
+                hits = list(finder.find(unit.words))
+                inlines = unit.inlines
+                for start, end, person in reversed(hits):
+                    inlines = mark_at(inlines, start, m.IndexMark("", person.id))
+                if hits:
+                    inlines = _number_marks(inlines, text.id, counter, unit.words, hits, found, note)
+                    blocks = replace_unit(blocks, unit.path, inlines)
+            return blocks
+
+        headnote = mark(text.headnote)
+        blocks = mark(text.blocks)
+        notes = tuple(replace(note, blocks=mark(note.blocks, note)) for note in text.notes)
+        return replace(text, headnote=headnote, blocks=blocks, notes=notes)
+
+    front = tuple(index_text(text) for text in edition.front)
+    parts = tuple(replace(part, texts=tuple(index_text(text) for text in part.texts)) for part in edition.parts)
+    register = tuple(sorted((replace(p, occurrences=tuple(found[p.id])) for p in persons),
+                            key=lambda p: sort_key(p.name)))
+    return replace(edition, front=front, parts=parts, persons=register)
+
+
+def _number_marks(inlines, text_id, counter, words, hits, found, note):
+    """Gives the new marks of one unit their ids, in reading order, and records them."""
+    pending = iter(hits)
+
+    def walk(nodes):
+        out = []
+        for node in nodes:
+            if isinstance(node, m.IndexMark) and not node.id:
+                start, end, person = next(pending)
+                node = m.IndexMark(f"{text_id}-name-{next(counter)}", person.id)
+                found[person.id].append(m.Occurrence(node.id, text_id, note.id if note else "",
+                                                     note.number if note else 0, words[start:end]))
+            elif isinstance(node, m.CONTAINER_INLINES):
+                node = replace(node, children=walk(node.children))
+            out.append(node)
+        return tuple(out)
+
+    return walk(inlines)
+
+
+def mark_at(inlines, position: int, node, before_marks: bool = False) -> tuple:
+    """`node` inserted right before the character at `position` of the words;
+    at a boundary between two nodes it goes at the outermost level (and, with
+    `before_marks`, before the index marks already there)."""
+    offset = 0
+    for index, child in enumerate(inlines):
+        length = len(m.plain_text((child,)))
+        if length and offset == position:
+            while before_marks and index and isinstance(inlines[index - 1], m.IndexMark):
+                index -= 1
+            return tuple(inlines[:index]) + (node,) + tuple(inlines[index:])
+        if offset < position < offset + length:
+            cut = position - offset
+            if isinstance(child, m.Str):
+                new = (m.Str(child.text[:cut]), node, m.Str(child.text[cut:]))
+            elif isinstance(child, m.CONTAINER_INLINES):
+                new = (replace(child, children=mark_at(child.children, cut, node, before_marks)),)
+            else:
+                new = (node, child)
+            return tuple(inlines[:index]) + new + tuple(inlines[index + 1:])
+        offset += length
+    return tuple(inlines) + (node,)
+
+
+def sort_key(name: str) -> tuple[str, str]:
+    """Index order: letters without their accents, case ignored."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return (re.sub(r"[^\w\s,]", "", bare).casefold(), name)
+
+
+# --- hints for `edition check` ---------------------------------------------------
+
+
+WORD = re.compile(r"(?<![\w’'-])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?:[’']s)?(?![\w-])")
+NAMED_THING = re.compile(r"\s+[A-Z][a-z]")
+NAMED_THING_BEFORE = re.compile(r"[A-Z][a-z]+\s+$")
+SENTENCE_START = re.compile(r"(?:^|[.!?:;—–(\[“‘\"]|\d\))\s*$")
+
+
+def hints(edition: m.Edition) -> list[Diagnostic]:
+    """Declared persons never named, then capitalised words often named but
+    not declared (most frequent first). Hints, not problems."""
+    out = [Diagnostic(p.location, f'hint: "{p.name}" is declared in "persons" but never named in the texts '
+                      f'or their notes (forms: {", ".join(p.forms)})')
+           for p in sorted(edition.persons, key=lambda p: p.location) if not p.occurrences]
+    counts: Counter = Counter()
+    first: dict[str, Location] = {}
+    lower: set[str] = set()
+    forms = tuple(form for p in edition.persons for form in p.forms)
+    for text in edition.front + edition.texts:
+        finder = _Finder.for_text(edition.persons, text.path)
+        units = units_of(text.blocks) + units_of(text.headnote)
+        units += [u for note in text.notes for u in units_of(note.blocks)]
+        for unit in units:
+            words = unit.words
+            lower.update(w for w in re.findall(r"\b[a-z]+\b", words))
+            declared = [(s, e) for s, e, _ in finder.find(words)]
+            for match in WORD.finditer(words):
+                word, start = match.group(1), match.start()
+                if any(s <= start < e for s, e in declared) or SENTENCE_START.search(words[:start]):
+                    continue
+                before = NAMED_THING_BEFORE.search(words, 0, start)
+                if before and SENTENCE_START.search(words[:before.start()]):
+                    before = None  # "Then Ivanov left": the word before only starts the sentence
+                if NAMED_THING.match(words, match.end()) or before:
+                    continue  # one word of a longer name: "Executive Committee", "Old Guard"
+                counts[word] += 1
+                first.setdefault(word, unit.location)
+    candidates = [
+        (word, count) for word, count in counts.most_common()
+        if count >= HINT_MIN_COUNT and word not in NOT_NAMES and word.rstrip("s") not in NOT_NAMES
+        and word.lower() not in lower
+        and not word.endswith(NOT_NAME_ENDINGS) and not any(word.startswith(f) for f in forms)
+    ]
+    for word, count in candidates[:HINT_LIMIT]:
+        out.append(Diagnostic(first[word], f'hint: "{word}" is named {count} times but is not declared in '
+                              '"persons" (if it names a person, add them to the register)'))
+    return out

@@ -1,0 +1,376 @@
+"""The register of persons and the index of names: the manifest's `persons`,
+occurrences in the model, the EPUB's index and register, the PDF's index
+with page numbers, and `edition check`'s hints.
+
+One small project is built once for the module (EPUB and PDF); the sample
+edition's EPUB, with its register, is checked by EPUBCheck in test_epub.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pypdf
+import pytest
+
+import edition
+from edition import model as m
+from edition.builders import BuildOptions, build_all
+from edition.builders.epub import EpubBuilder
+from edition.cli import main
+
+from .helpers import diagnostics_of, write_project
+
+REPO = Path(__file__).resolve().parents[1]
+STYLES = REPO / "styles"
+EPUB_NS = "http://www.idpf.org/2007/ops"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+
+# Four-letter names, which hyphenation leaves whole, so the PDF's text shows them.
+WORDS = ("the committee met again and debate went on into night with every speaker answering one before "
+         "nobody giving way question regime party workers cells district press meeting resolution vote").split()
+
+
+def filler(rng: random.Random, sentences: int) -> str:
+    """Sentences of common words in an order that does not repeat (each page begins somewhere else)."""
+    return "".join(" ".join(rng.choice(WORDS) for _ in range(14)).capitalize() + ". " for _ in range(sentences))
+
+
+PERSONS = """\
+persons:
+  - name: Abel, Karl
+    forms: [Abel, Karl Abel]
+    born: 1880
+    died: 1940
+    about: A person named on many pages.
+  - name: Bode, Ida
+    forms: [Bode]
+    dates: c. 1890–1950
+    about: A person named once in the text and once in a note.
+  - name: Cato, Otto
+    forms: [Cato]
+    texts: [texts/two.md]
+    about: Named in both texts, indexed only in the second.
+  - name: Dorn, Eva
+    forms: [Dorn]
+    about: Declared but never named.
+"""
+MANIFEST = """\
+edition:
+  title: Test Edition
+  language: en
+  identifier: urn:uuid:00000000-0000-4000-8000-000000000013
+  date: 2026-01-01
+texts:
+  - file: texts/one.md
+    headnote: Karl Abel wrote this.
+    notes:
+      - at: the first page
+        note: On Abel see the register; Bode wrote to him.
+  - file: texts/two.md
+""" + PERSONS
+
+
+def _one() -> str:
+    rng = random.Random(13)
+    paragraphs = ["Abel opened on the first page. Abelson and Kabel are other words; Abel’s friend Cato spoke."]
+    for number in range(14):
+        name = "Abel" if number < 9 else "someone"
+        paragraphs.append(f"{filler(rng, 6)}Here {name} spoke.")
+        if number == 11:
+            paragraphs.append(f"{filler(rng, 2)}Bode answered. Meanwhile Bode’s letter arrived.")
+    paragraphs.append("Moreover Abel closed.")
+    return "\n\n".join(paragraphs)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("persons")
+    return write_project(root, MANIFEST, {"one.md": _one(), "two.md": "Cato and Abel met Bode at last."})
+
+
+@pytest.fixture(scope="module")
+def loaded(project) -> m.Edition:
+    return edition.load(project)
+
+
+@pytest.fixture(scope="module")
+def built(loaded, project) -> tuple[Path, Path]:
+    """Both formats built together, as `edition build` does: the EPUB carries the PDF's pages."""
+    epub_path, pdf_path = build_all(loaded, project.parent / "build", ("epub", "pdf"), BuildOptions(styles_dir=STYLES))
+    return epub_path, pdf_path
+
+
+@pytest.fixture(scope="module")
+def epub(built) -> zipfile.ZipFile:
+    return zipfile.ZipFile(built[0])
+
+
+@pytest.fixture(scope="module")
+def pdf(built) -> pypdf.PdfReader:
+    return pypdf.PdfReader(built[1])
+
+
+def person(loaded: m.Edition, name: str) -> m.Person:
+    return next(p for p in loaded.persons if p.name == name)
+
+
+# --- the model --------------------------------------------------------------------
+
+
+def test_occurrences_are_whole_words_in_text_headnote_and_notes(loaded):
+    abel = person(loaded, "Abel, Karl")
+    words = [o.words for o in abel.occurrences]
+    # The headnote's "Karl Abel" is one occurrence (the longer form wins); "Abelson", "Kabel" are not Abel.
+    assert words[0] == "Karl Abel"
+    assert words.count("Abel") == len(words) - 1
+    one = [o for o in abel.occurrences if o.text_id == loaded.texts[0].id]
+    assert len([o for o in one if not o.in_note]) == 1 + 2 + 9 + 1  # headnote, "Abel" and "Abel’s" first, 9, last
+    assert [o.note_number for o in one if o.in_note] == [1]
+    assert len([o for o in abel.occurrences if o.text_id == loaded.texts[1].id]) == 1
+
+
+def test_every_occurrence_has_a_mark_in_its_place(loaded):
+    marks = {}
+
+    def walk(nodes, text_id):
+        for node in nodes:
+            if isinstance(node, m.IndexMark):
+                marks[node.id] = (text_id, node.person_id)
+            if isinstance(node, m.CONTAINER_INLINES):
+                walk(node.children, text_id)
+
+    from edition.annotate import units_of
+
+    for text in loaded.texts:
+        blocks = text.headnote + text.blocks + tuple(b for note in text.notes for b in note.blocks)
+        for unit in units_of(blocks):
+            walk(unit.inlines, text.id)
+            for node_index, node in enumerate(unit.inlines):  # a mark stands right before the name
+                if isinstance(node, m.IndexMark):
+                    after = m.plain_text(unit.inlines[node_index + 1:])
+                    assert re.match(r"(Karl )?Abel|Bode|Cato", after), after[:20]
+    expected = {o.mark_id: (o.text_id, p.id) for p in loaded.persons for o in p.occurrences}
+    assert marks == expected
+
+
+def test_a_person_limited_to_texts_is_found_only_there(loaded):
+    cato = person(loaded, "Cato, Otto")
+    assert {o.text_id for o in cato.occurrences} == {loaded.texts[1].id}
+
+
+def test_register_is_sorted_and_dates_are_shown(loaded):
+    assert [p.name for p in loaded.persons] == ["Abel, Karl", "Bode, Ida", "Cato, Otto", "Dorn, Eva"]
+    assert person(loaded, "Abel, Karl").dates == "1880–1940"
+    assert person(loaded, "Bode, Ida").dates == "c. 1890–1950"
+    assert person(loaded, "Dorn, Eva").occurrences == ()
+
+
+def test_bad_persons_are_reported_with_their_place(tmp_path):
+    manifest = MANIFEST.replace(PERSONS, """\
+persons:
+  - name: Abel, Karl
+    forms: [Abel]
+    born: 1880
+    dates: 1880–1940
+    about: Both kinds of dates.
+  - name: Bode, Ida
+    forms: [Abel]
+    about: Shares a form.
+  - name: Cato, Otto
+    texts: [texts/three.md]
+    about: Limited to a text the edition lacks.
+  - name: Dorn, Eva
+    form: [Dorn]
+""")
+    found = diagnostics_of(write_project(tmp_path, manifest, {"one.md": "Abel on the first page.", "two.md": "Cato."}))
+    assert found == [
+        'manifest.yaml:17:5: give either "dates" or "born"/"died", not both',
+        'manifest.yaml:19:5: the form "Abel" names both "Abel, Karl" (line 14) and "Bode, Ida": limit them to '
+        'different texts with "texts"',
+        'manifest.yaml:22:5: "Cato, Otto" is limited to "texts/three.md", which is not a text of this edition',
+        'manifest.yaml:25:5: a person has no "about"',
+        'manifest.yaml:26:5: unknown key "form" in a person (did you mean "forms"?)',
+    ]
+
+
+def test_check_hints_at_persons_never_named_and_names_not_declared(tmp_path, capsys):
+    manifest = MANIFEST
+    body = _one() + "\n\nAt the end Ivanov came. Then Ivanov left, and Ivanov wrote to Ivanov."
+    path = write_project(tmp_path, manifest, {"one.md": body, "two.md": "Cato met Abel."})
+    assert main(["check", "--manifest", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert 'manifest.yaml:27:5: hint: "Dorn, Eva" is declared in "persons" but never named' in out
+    assert 'texts/one.md:' in out and '"Ivanov" is named 4 times but is not declared in "persons"' in out
+    assert '"Abel"' not in out and '"Committee"' not in out and '"Here"' not in out
+
+
+# --- the EPUB ---------------------------------------------------------------------
+
+
+def xhtml(epub: zipfile.ZipFile, name: str) -> ElementTree.Element:
+    return ElementTree.fromstring(epub.read(f"EPUB/{name}"))
+
+
+def ids_in(epub: zipfile.ZipFile, name: str) -> set[str]:
+    return {e.get("id") for e in xhtml(epub, name).iter() if e.get("id")}
+
+
+def test_epub_index_links_to_every_occurrence(epub, loaded):
+    index = xhtml(epub, "index.xhtml")
+    body = index.find(f"{{{XHTML_NS}}}body")
+    assert body.get(f"{{{EPUB_NS}}}type") == "index"
+    entries = [e for e in index.iter() if e.get(f"{{{EPUB_NS}}}type") == "index-entry"]
+    terms = ["".join(t.itertext()) for e in entries for t in e.iter()
+             if t.get(f"{{{EPUB_NS}}}type") == "index-term"]
+    assert terms == ["Abel, Karl", "Bode, Ida", "Cato, Otto"]  # Dorn is never named
+    for entry, name in zip(entries, terms):
+        hrefs = [a.get("href") for a in entry.iter() if a.get(f"{{{EPUB_NS}}}type") == "index-locator"]
+        expected = person(loaded, name).occurrences
+        targets = [href.split("#")[1] for href in hrefs]
+        assert set(targets) <= {o.mark_id for o in expected}
+        # every text and note that names the person is linked (a page or a note once: see below)
+        assert {o.text_id for o in expected} == {target.rsplit("-name-", 1)[0] for target in targets}
+        assert {o.note_id for o in expected if o.in_note} == {
+            o.note_id for o in expected if o.mark_id in targets and o.in_note}
+        for href in hrefs:
+            file, anchor = href.split("#")
+            assert anchor in ids_in(epub, file), href
+            target = next(e for e in xhtml(epub, file).iter() if e.get("id") == anchor)
+            assert target.get("class") == "index-mark"
+
+
+def test_epub_register_and_navigation(epub):
+    register = xhtml(epub, "persons.xhtml")
+    names = ["".join(dt.itertext()) for dt in register.iter(f"{{{XHTML_NS}}}dt")]
+    assert names == ["Abel, Karl (1880–1940)", "Bode, Ida (c. 1890–1950)", "Cato, Otto"]
+    nav = epub.read("EPUB/nav.xhtml").decode()
+    assert '<a epub:type="index" href="index.xhtml">' in nav
+    assert 'href="persons.xhtml"' in nav
+    opf = epub.read("EPUB/content.opf").decode()
+    assert re.search(r'<item href="index.xhtml" id="index" media-type="application/xhtml\+xml" '
+                     r'properties="index"', opf)
+    assert "EPUB/css/persons.css" in epub.namelist()
+
+
+# --- the PDF ----------------------------------------------------------------------
+
+
+def collapse(indices: list[int], labels, suffix: str = "") -> list[str]:
+    runs: list[list[int]] = []
+    for index in sorted(set(indices)):
+        if runs and index == runs[-1][-1] + 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return [labels[r[0]] + (f"–{labels[r[-1]]}" if len(r) > 1 else "") + suffix for r in runs]
+
+
+def test_pdf_index_pages_are_the_pages_where_the_names_are(pdf):
+    def page_of(anchor):
+        return pdf.get_destination_page_number(pdf.named_destinations[anchor])
+
+    register, notes, index = page_of("persons"), page_of("notes"), page_of("index")
+    assert register < notes < index
+    labels = pdf.page_labels
+    texts = [" ".join(page.extract_text().split()) for page in pdf.pages]
+    index_text = " ".join(texts[index:index + 2])
+    shown = {}
+    for name, form in (("Abel, Karl", "Abel"), ("Bode, Ida", "Bode"), ("Cato, Otto", "Cato")):
+        in_text = [i for i in range(register) if re.search(rf"\b{form}\b", texts[i])]
+        in_notes = [i for i in range(notes, index) if re.search(rf"\b{form}\b", texts[i])]
+        if name == "Cato, Otto":  # limited to the second text
+            second = page_of("text-two")
+            in_text = [i for i in in_text if i >= second]
+        expected = collapse(in_text, labels) + collapse(in_notes, labels, "n")
+        locator = r"[0-9ivxlc]+(?:–[0-9ivxlc]+)?n?"
+        match = re.search(rf"{re.escape(name)} ({locator}(?:, {locator})*)", index_text)
+        assert match, (name, index_text)
+        shown[name] = match.group(1).split(", ")
+        assert shown[name] == expected, name
+    assert len(shown["Abel, Karl"]) < len([1 for t in texts[:register] if "Abel" in t])  # pages collapsed
+    assert any("–" in label for label in shown["Abel, Karl"])
+    assert any(label.endswith("n") for label in shown["Bode, Ida"])
+
+
+# --- the print edition's pages in the EPUB ------------------------------------------------
+
+
+def plain_letters(words: str) -> str:
+    """Letters only, lower case: note numbers, spaces, hyphens and quotes do not count."""
+    return "".join(c for c in words.casefold() if c.isalpha())
+
+
+def test_each_page_break_stands_where_that_page_of_the_pdf_begins(epub, pdf):
+    labels = pdf.page_labels
+    page_text = {labels[i]: plain_letters(page.extract_text()) for i, page in enumerate(pdf.pages)}
+    checked = 0
+    for name in sorted(n for n in epub.namelist() if n.startswith("EPUB/text-")):
+        source = epub.read(name).decode()
+        marks = re.finditer(r'<span epub:type="pagebreak" role="doc-pagebreak" id="page-([^"]+)" '
+                            r'aria-label="([^"]+)"></span>', source)
+        for number, mark in enumerate(marks):
+            assert mark.group(1) == mark.group(2)
+            # A text's opening page shows its title, byline and source around the headnote: fewer letters.
+            following = plain_letters(re.sub(r"<[^>]+>", " ", source[mark.end():mark.end() + 2000]))
+            after = following[:15 if number == 0 else 40]
+            beginning = page_text[mark.group(1)][:120]  # the running head and a word cut at the break come first
+            assert after in beginning, (mark.group(1), after, beginning)
+            checked += 1
+    assert checked >= 5
+
+
+def test_page_list_nav_and_ncx_list_every_page_of_the_texts(epub, pdf):
+    nav = epub.read("EPUB/nav.xhtml").decode()
+    listed = re.findall(r'<li><a href="([^"#]+)#(page-[^"]+)">([^<]+)</a></li>', nav)
+    labels = [label for _, _, label in listed]
+    first, last = pdf.page_labels.index("1"), pdf.page_labels.index(labels[-1])
+    assert labels == pdf.page_labels[first:last + 1]  # blank pages too, listed at the next page
+    for href, anchor, _ in listed:
+        assert anchor in ids_in(epub, href)
+    ncx = epub.read("EPUB/toc.ncx").decode()
+    assert len(re.findall(r"<pageTarget ", ncx)) == len(listed)
+    assert f'<meta name="dtb:totalPageCount" content="{len(listed)}"/>' in ncx
+    opf = epub.read("EPUB/content.opf").decode()
+    assert ">printPageNumbers<" in opf and 'property="source-of">pagination<' in opf
+
+
+def test_epubcheck_accepts_the_paginated_epub(built):
+    from edition.epubcheck import check_file
+
+    assert [str(message) for message in check_file(built[0])] == []
+
+
+def test_an_epub_built_without_the_pdf_has_no_page_list(loaded, tmp_path):
+    path = EpubBuilder().build(loaded, tmp_path, BuildOptions(styles_dir=STYLES))
+    with zipfile.ZipFile(path) as book:
+        everything = "".join(book.read(n).decode() for n in book.namelist() if n.endswith((".xhtml", ".opf", ".ncx")))
+    assert "pagebreak" not in everything and "page-list" not in everything and "pageList" not in everything
+    assert "printPageNumbers" not in everything and "pagination" not in everything
+    # without pages, the index links to every place in a text by the text's title, then 2, 3 …
+    entry = next(e for e in ElementTree.fromstring(zipfile.ZipFile(path).read("EPUB/index.xhtml")).iter()
+                 if e.get("id") == "index-person-abel-karl")
+    labels = [a.text for a in entry.iter() if a.get(f"{{{EPUB_NS}}}type") == "index-locator"]
+    abel = [o for o in person(loaded, "Abel, Karl").occurrences if not o.in_note]
+    assert len([label for label in labels if not label.startswith("n.")]) == len(abel)
+    assert labels[:3] == ["One", "2", "3"]
+
+
+def test_the_paginated_epub_index_names_the_pages_of_the_pdf_index(epub, pdf):
+    index = xhtml(epub, "index.xhtml")
+    entry = next(e for e in index.iter() if e.get("id") == "index-person-abel-karl")
+    in_epub = [a.text for a in entry.iter() if a.get(f"{{{EPUB_NS}}}type") == "index-locator"
+               and not a.text.startswith("n.")]
+    labels = pdf.page_labels
+    index_page = pdf.get_destination_page_number(pdf.named_destinations["index"])
+    printed = " ".join(pdf.pages[index_page].extract_text().split())
+    ranges = re.search(r"Abel, Karl ([0-9–, ]+?)(?:, \d+n|$| [A-Z])", printed).group(1).split(", ")
+    in_pdf = []
+    for item in ranges:
+        first, _, last = item.partition("–")
+        in_pdf += labels[labels.index(first):labels.index(last or first) + 1]
+    assert in_epub == in_pdf
