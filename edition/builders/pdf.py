@@ -32,6 +32,7 @@ from markupsafe import Markup
 from .. import model as m
 from ..errors import BuildFailed
 from ..render import HtmlRenderer, make_env, plain
+from ..typography import typeset
 from . import Builder, BuildOptions
 from .pdf_labels import Folios
 
@@ -409,6 +410,8 @@ class PdfBuilder(Builder):
     def render(self, edition: m.Edition, options: BuildOptions) -> bytes:
         from weasyprint import CSS, HTML
         from weasyprint.text.fonts import FontConfiguration
+
+        edition = typeset(edition)  # every metadata string curled, the /Title too
 
         styles = Path(options.styles_dir) if options.styles_dir else Path(edition.root) / edition.styles_dir
         stylesheet_path = styles / "print.css"
