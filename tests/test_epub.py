@@ -618,3 +618,76 @@ def test_epubcheck_report_keeps_errors_and_warnings_with_their_place():
         "EPUB/b.xhtml:3:1: EPUBCheck WARNING RSC-017: Deprecated. (Drop it.)",
         "EPUB/c.xhtml:4:1: EPUBCheck WARNING RSC-017: Deprecated. (Drop it.)",
     ]
+
+
+# --- what readers see: typography, contents, emendations, creators, style ----------
+
+
+def test_metadata_strings_are_set_by_the_typographer(parts):
+    """The manifest's straight quotes come out curly wherever the title is:
+    package, title page, colophon, NCX, cover, contents and <title>."""
+    raw = edition.load(PARTS_MANIFEST).metadata.title
+    assert "'" in raw
+    title = raw.replace("'title'", "‘title’")
+    assert parts.dc("title")[0] == title
+    assert parts.xml("titlepage.xhtml").findtext(".//x:h1", namespaces=NS) == title
+    assert parts.xml("titlepage.xhtml").findtext("x:head/x:title", namespaces=NS) == title
+    assert words_of(parts.xml("colophon.xhtml").find(".//x:p[@class='edition-title']", NS)).startswith(title)
+    assert parts.xml(parts.ncx_href).findtext("ncx:docTitle/ncx:text", namespaces=NS) == title
+    assert parts.xml("cover.xhtml").find(".//x:img", NS).get("alt").startswith(f"Cover: {title}")
+    for href in parts.xhtml:
+        assert "'" not in "".join(parts.xml(href).find("x:body", NS).itertext()).replace("alert('x')", ""), href
+
+
+def test_an_html_contents_page_in_reading_order_lists_what_the_nav_lists(book):
+    page = book.xml("contents.xhtml").find(".//x:section[@id='contents']", NS)
+    assert page.get(EPUB_TYPE) == "toc" and page.get("role") == "doc-toc"
+    hrefs = [a.get("href") for a in page.iter("{*}a")]
+    assert hrefs == [h for h in _toc_hrefs(book) if h != "contents.xhtml"]
+    assert book.spine.index("contents.xhtml") < book.spine.index(urldefrag(hrefs[-1])[0])
+    guide = {r.get("type"): r.get("href") for r in book.opf.findall("opf:guide/opf:reference", NS)}
+    assert guide["toc"] == "contents.xhtml"  # where Kindle looks for the HTML contents
+
+
+def test_emended_words_and_their_list_entries_link_both_ways(book):
+    page = book.xml("emendations.xhtml")
+    entries = {li.get("id"): li for li in page.iter("{*}li") if li.get("id")}
+    for text, correction in book.edition.corrections:
+        place = book.xml(f"{text.id}.xhtml").find(f".//*[@id='{correction.id}']", NS)
+        assert place.tag == "{http://www.w3.org/1999/xhtml}a" and place.get("class") == "emendation"
+        target, fragment = urldefrag(place.get("href"))
+        assert target == "emendations.xhtml" and fragment in entries
+        back = entries[fragment].find("x:p[@class='place']/x:a", NS).get("href")
+        assert back == f"{text.id}.xhtml#{correction.id}"
+
+
+def test_every_author_is_a_creator_in_order_and_the_editor_a_contributor(sample):
+    creators = sample.opf.findall("opf:metadata/dc:creator", NS)
+    assert [c.text for c in creators] == list(sample.edition.authors)
+    refines = {(e.get("refines"), e.get("property")): e.text for e in sample.opf.findall("opf:metadata/opf:meta", NS)}
+    if len(creators) > 1:
+        assert [refines[(f"#{c.get('id')}", "display-seq")] for c in creators] == [
+            str(n) for n in range(1, len(creators) + 1)]
+    for creator in creators:
+        assert refines[(f"#{creator.get('id')}", "role")] == "aut"
+    if sample.edition.metadata.editor:
+        editor = sample.opf.find("opf:metadata/dc:contributor", NS)
+        assert refines[(f"#{editor.get('id')}", "role")] == "edt"
+
+
+def test_the_package_names_its_language(book):
+    assert book.opf.get("{http://www.w3.org/XML/1998/namespace}lang") == book.edition.metadata.language
+
+
+def test_stylesheet_is_safe_in_reading_systems_that_drop_or_misread_rules(repo_root):
+    """No viewport units (Kobo's RMSDK); no lower-casing small caps where a
+    converter drops @supports (Calibre's AZW3); signatures kept on one page."""
+    import tinycss2
+
+    css = (repo_root / "styles" / "epub.css").read_text(encoding="utf-8")
+    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    plain = {tinycss2.serialize(r.prelude).strip(): tinycss2.serialize(r.content)
+             for r in rules if r.type == "qualified-rule"}
+    assert not re.search(r"\d(vh|vw|vmin|vmax)\b", css)
+    assert not any("text-transform" in body and "lowercase" in body for body in plain.values())
+    assert "break-inside: avoid" in plain[".signature"] and "page-break-inside: avoid" in plain[".signature"]
