@@ -295,3 +295,5 @@ def test_screenshots_of_the_cover_a_text_opening_and_a_pop_up_note(page, books, 
         with Image.open(path) as image:
             assert image.size == (VIEWPORT["width"], VIEWPORT["height"]), name
             assert max(ImageStat.Stat(image.convert("L")).stddev) > 10, f"{name} is blank"
+            small = image.convert("RGB").quantize(colors=48, dither=Image.Dither.NONE)
+        small.save(path, optimize=True)  # small files for the README
