@@ -75,12 +75,14 @@ CONTRAST_JS = """() => {
     const ownText = [...element.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
     if (ownText) {
       const r = ratio(rgb(style.color), bg);
-      if (r < 4.5) low.push(`${element.localName}.${element.className}: text ${style.color} on ${bg} (${r.toFixed(2)})`);
+      const what = `${element.localName}.${element.className}`;
+      if (r < 4.5) low.push(`${what}: text ${style.color} on ${bg} (${r.toFixed(2)})`);
     }
     for (const side of ['Top', 'Bottom']) {
       if (style[`border${side}Style`] !== 'none' && parseFloat(style[`border${side}Width`]) > 0) {
-        const r = ratio(rgb(style[`border${side}Color`]), bg);
-        if (r < 3) low.push(`${element.localName}.${element.className}: rule ${style[`border${side}Color`]} (${r.toFixed(2)})`);
+        const colour = style[`border${side}Color`];
+        const r = ratio(rgb(colour), bg);
+        if (r < 3) low.push(`${element.localName}.${element.className}: rule ${colour} (${r.toFixed(2)})`);
       }
     }
   }

@@ -83,7 +83,8 @@ class EpubRenderer(HtmlRenderer):
 
     def division(self, block: m.Division) -> Markup:
         if block.kind == m.DivisionKind.SIGNATURE:
-            return Markup('<footer class="signature" epub:type="z3998:signature">\n%s\n</footer>') % self.lines(block)
+            lines = self.lines(block)
+            return Markup('<footer class="signature" epub:type="z3998:signature">\n%s\n</footer>') % lines
         if block.kind == m.DivisionKind.DATELINE:
             return Markup('<div class="dateline">\n%s\n</div>') % self.lines(block)
         if block.kind == m.DivisionKind.SALUTATION:
@@ -115,8 +116,8 @@ class EpubRenderer(HtmlRenderer):
     def endnote(self, note: m.Note, backlink: str) -> Markup:
         """A note's blocks, its kind shown first (for an editorial note) and
         a link back to its mark last, both inside the paragraphs when it can."""
-        label = (Markup('<span class="note-label">Editor’s note.</span> ') if self.label_notes and self._editorial(note)
-                 else Markup(""))
+        labelled = self.label_notes and self._editorial(note)
+        label = Markup('<span class="note-label">Editor’s note.</span> ') if labelled else Markup("")
         # A no-break space: the arrow never goes to a line of its own.
         back = Markup('\u00a0<a href="%s" class="backlink" epub:type="backlink" role="doc-backlink" '
                       'aria-label="Back to the text, note %d">↩\ufe0e</a>') % (backlink, note.number)
