@@ -42,7 +42,8 @@ a:link, a:visited { color: #8ab4f8; }
 """
 READIUM_SETTINGS = ("--USER__view: readium-scroll-on; --USER__textAlign: justify; "
                     "--USER__fontFamily: 'DejaVu Sans'; --USER__backgroundColor: #000000; "
-                    "--USER__textColor: #FEFEFE; --USER__linkColor: #63caff")
+                    "--USER__textColor: #FEFEFE; --USER__linkColor: #63caff; "
+                    "--RS__scrollPaddingLeft: 24px; --RS__scrollPaddingRight: 24px")  # the page's margins
 
 # Each part that must keep its alignment, whatever the reader's style sheet.
 ALIGNED = {
