@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import BuildFailed, Diagnostic, EditionError, InvalidEdition, Location, UsageError
+from .errors import BuildFailed, Diagnostic, EditionError, InvalidEdition, Location, ToolMissing, UsageError
 from .model import Edition
 
 __version__ = "0.1.0"
-__all__ = ["load", "Edition", "EditionError", "InvalidEdition", "UsageError", "BuildFailed",
+__all__ = ["load", "Edition", "EditionError", "InvalidEdition", "UsageError", "BuildFailed", "ToolMissing",
            "Diagnostic", "Location", "__version__"]
 
 

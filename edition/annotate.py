@@ -16,6 +16,7 @@ from . import model as m
 from .errors import Collector, Location
 from .manifest import Manifest, TextEntry
 from .reader import parse_inlines, read_text
+from .source import shown as show_invisible
 
 QUOTE_FOLD = str.maketrans({"‘": "'", "’": "'", "‛": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"',
                             "\u00a0": " "})
@@ -75,6 +76,26 @@ def replace_unit(blocks, path, inlines):
     return blocks[:index] + (new,) + blocks[index + 1 :]
 
 
+def replace_units(blocks, changes: dict) -> tuple:
+    """`blocks` with the inline content at each path of `changes` replaced,
+    in one walk (replacing them one by one would copy the blocks each time)."""
+    if not changes:
+        return blocks
+    by_index: dict = {}
+    for path, inlines in changes.items():
+        by_index.setdefault(path[0], {})[path[1:]] = inlines
+    out = list(blocks)
+    for index, inner in by_index.items():
+        block = blocks[index]
+        if () in inner:
+            out[index] = replace(block, children=inner[()])
+        elif isinstance(block, m.ListBlock):
+            out[index] = replace(block, items=replace_units(block.items, inner))
+        else:
+            out[index] = replace(block, blocks=replace_units(block.blocks, inner))
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class Match:
     unit: Unit
@@ -123,9 +144,9 @@ def nearest_passages(units: list[Unit], phrase: str, limit: int = 2) -> list[tup
 
 def _pick(matches: list[Match], occurrence: int, what: str, phrase: str, text: m.Text, units,
           where: Location, problems: Collector) -> Match | None:
-    quoted = f'"{phrase}"'
+    quoted = f'"{show_invisible(phrase)}"'  # invisible characters written out: \u200d
     if not matches:
-        hint = "; ".join(f'"{w}" (line {loc.line})' for w, loc in nearest_passages(units, phrase))
+        hint = "; ".join(f'"{show_invisible(w)}" (line {loc.line})' for w, loc in nearest_passages(units, phrase))
         problems.add(where, f"{what} {quoted} is not in {text.path}" + (f"; did you mean {hint}?" if hint else ""))
         return None
     if occurrence:
@@ -230,10 +251,7 @@ def resolve(manifest: Manifest, problems: Collector, cache=None) -> m.Edition | 
 
 def _resolve_text(entry: TextEntry, root: Path, language: str, problems: Collector, cache) -> m.Text | None:
     text = read_text(root, entry.file, problems, default_language=language, cache=cache)
-    if text is None:
-        if not (root / entry.file).exists():
-            # Point at the manifest too: that is where the name is written.
-            problems.add(entry.location, f'the text "{entry.file}" listed here does not exist')
+    if text is None:  # reported (a missing file at the manifest's line that names it)
         return None
     before = len(problems.diagnostics)
     notes_by_label = {f"own:{n}": note for n, note in enumerate(text.notes)}
@@ -262,9 +280,7 @@ def _label_own_refs(blocks):
                 out.append(node)
         return tuple(out)
 
-    for unit in units_of(blocks):
-        blocks = replace_unit(blocks, unit.path, relabel(unit.inlines))
-    return blocks
+    return replace_units(blocks, {unit.path: relabel(unit.inlines) for unit in units_of(blocks)})
 
 
 def _apply_corrections(text: m.Text, blocks, corrections, problems: Collector):
@@ -331,13 +347,13 @@ def _anchor_notes(text: m.Text, blocks, notes, problems: Collector):
     # Note marks have no length, so inserting one leaves every other offset valid.
     placed.sort(key=lambda p: (p[1].unit.path, p[0], p[2]))
     current = {unit.path: unit.inlines for unit in units}
+    units_by_path = dict(current)
     for position, match, index, note in placed:
         label = f"editorial:{index}"
         current[match.unit.path] = insert_at(current[match.unit.path], position, m.NoteRef(label=label))
         editorial[label] = m.Note(kind=m.NoteKind.EDITORIAL, blocks=note.blocks, location=note.location)
-    for path, inlines in current.items():
-        blocks = replace_unit(blocks, path, inlines)
-    return blocks, editorial
+    changed = {path: inlines for path, inlines in current.items() if inlines is not units_by_path[path]}
+    return replace_units(blocks, changed), editorial
 
 
 def _number_notes(text_id: str, blocks, notes_by_label):
@@ -358,6 +374,4 @@ def _number_notes(text_id: str, blocks, notes_by_label):
                 out.append(node)
         return tuple(out)
 
-    for unit in units_of(blocks):
-        blocks = replace_unit(blocks, unit.path, number(unit.inlines))
-    return blocks, tuple(ordered)
+    return replace_units(blocks, {unit.path: number(unit.inlines) for unit in units_of(blocks)}), tuple(ordered)

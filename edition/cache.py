@@ -4,12 +4,16 @@ the texts that changed.
 An entry is keyed by a hash of the text's bytes, its path, the default
 language and the program (its version and the source of the modules that
 parse). A corrupt, stale or foreign entry is ignored and overwritten, never
-trusted: anything unexpected while reading one counts as a miss.
+trusted: anything unexpected while reading one counts as a miss. A project
+sent by someone else may carry a crafted `build/.cache`, so entries are
+unpickled with an unpickler that builds only the model's records: nothing
+else can be loaded, let alone run.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import tempfile
@@ -19,6 +23,17 @@ from . import __version__
 from . import model
 
 MAGIC = b"edition-text-cache-1\n"
+
+
+class _ModelUnpickler(pickle.Unpickler):
+    """Builds the classes of the model (and its locations), and nothing else."""
+
+    def find_class(self, module: str, name: str):
+        if module == "edition.model" and isinstance(getattr(model, name, None), type):
+            return getattr(model, name)
+        if (module, name) == ("edition.errors", "Location"):
+            return model.Location
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of a cached text")
 
 
 def _program_fingerprint() -> str:
@@ -50,7 +65,7 @@ class TextCache:
             data = entry.read_bytes()
             if not data.startswith(MAGIC + key.encode() + b"\n"):
                 raise ValueError("not this entry")
-            text = pickle.loads(data[len(MAGIC) + len(key) + 1 :])
+            text = _ModelUnpickler(io.BytesIO(data[len(MAGIC) + len(key) + 1 :])).load()
             if not isinstance(text, model.Text):
                 raise TypeError("not a text")
         except Exception:  # missing, truncated, corrupt, stale: a miss

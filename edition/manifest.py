@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import model as m
-from .errors import Collector, Location
+from .confine import Outside, inside
+from .errors import Collector, Location, did_you_mean
 from .ids import slugify
 from .reader import LANGUAGE_TAG, parse_blocks
 from .schema import Field, check_mapping
-from .source import SourceUnreadable, YamlList, YamlMap, parse_yaml, read_text_file
+from .source import SourceUnreadable, calendar_problem, YamlList, YamlMap, parse_yaml, read_text_file
 
 TOP_FIELDS = {
     "edition": Field(dict, required=True),
@@ -96,19 +97,20 @@ def load_manifest(manifest_path: Path, problems: Collector, shown_as: str = "") 
     top = check_mapping(data, TOP_FIELDS, Location(shown, 1, 1), "the manifest", problems)
     if top is None:
         return None
-    reader = _ManifestReader(shown, problems)
+    reader = _ManifestReader(shown, manifest_path.parent, problems)
     versions = reader.versions(data)
     metadata = reader.metadata(data, versions)
     front = reader.front(data)
     parts = reader.parts(data)
-    if metadata is None:
-        return None
+    if metadata is None:  # reported; the texts are still read, so that every problem is listed at once
+        metadata = m.Metadata(title="", language="", identifier="", date="")
     return Manifest(shown, manifest_path.parent, metadata, versions, front, parts)
 
 
 class _ManifestReader:
-    def __init__(self, path: str, problems: Collector):
+    def __init__(self, path: str, root: Path, problems: Collector):
         self.path = path
+        self.root = root
         self.problems = problems
         self.files_seen: dict[str, Location] = {}
 
@@ -116,6 +118,8 @@ class _ManifestReader:
         if "edition" not in data:
             return None
         block = data["edition"]
+        if block is None:
+            return None  # reported: "edition" is empty
         values = check_mapping(block, EDITION_FIELDS, data.key_location["edition"], '"edition"', self.problems)
         if values is None or not {"title", "language", "identifier", "date"} <= values.keys():
             return None
@@ -123,11 +127,12 @@ class _ManifestReader:
         for key in ("date",):
             if not FULL_DATE.match(values[key]):
                 self.problems.add(where[key], f'"{key}" must be a date written YYYY-MM-DD, not "{values[key]}"')
+            elif calendar_problem(values[key]):
+                self.problems.add(where[key], calendar_problem(values[key]))
         if not LANGUAGE_TAG.match(values["language"]):
             self.problems.add(where["language"], f'"{values["language"]}" is not a language tag such as "en"')
         trim = values.get("trim", "a5").lower()
         if trim not in m.TrimSize.SIZES:
-            from .errors import did_you_mean
             self.problems.add(where["trim"], f'unknown trim size "{trim}"{did_you_mean(trim, m.TrimSize.SIZES)}; '
                               f'known: {", ".join(m.TrimSize.SIZES)}')
             trim = "a5"
@@ -141,6 +146,10 @@ class _ManifestReader:
                                   f'{newest.number}; add a "versions" entry for it')
             version = version or newest.number
             modified = newest.date
+        if values.get("cover"):
+            problem = project_file_problem(self.root, values["cover"], "the cover")
+            if problem:
+                self.problems.add(where["cover"], problem)
         rights = values.get("rights", "")
         if values.get("licence"):
             rights = f"{rights} {values['licence']}".strip()
@@ -166,6 +175,9 @@ class _ManifestReader:
             if not FULL_DATE.match(values["date"]):
                 self.problems.add(item.value_location["date"], f'a version\'s "date" must be YYYY-MM-DD, not "{values["date"]}"')
                 continue
+            if calendar_problem(values["date"]):
+                self.problems.add(item.value_location["date"], calendar_problem(values["date"]))
+                continue
             if result and values["date"] < result[-1].date:
                 self.problems.add(item.value_location["date"], "versions are listed oldest first; this one is older "
                                   "than the one before it")
@@ -176,8 +188,9 @@ class _ManifestReader:
         result = []
         for item, where in _items(data, "front"):
             values = check_mapping(item, FRONT_FIELDS, where, "a front-matter entry", self.problems)
-            if values and "file" in values:
-                result.append(TextEntry(self._file(values["file"], item.value_location["file"]), where))
+            file = self._file(values["file"], item.value_location["file"]) if values and "file" in values else None
+            if file:
+                result.append(TextEntry(file, where))
         return tuple(result)
 
     def parts(self, data: YamlMap) -> tuple[PartEntry, ...]:
@@ -207,9 +220,11 @@ class _ManifestReader:
                 headnote = self._markdown(values["headnote"], item.value_location["headnote"])
             notes = tuple(self._note(n, w) for n, w in _items(item, "notes"))
             corrections = tuple(self._correction(c, w) for c, w in _items(item, "corrections"))
-            result.append(TextEntry(self._file(values["file"], item.value_location["file"]), where, headnote,
-                                    tuple(n for n in notes if n), tuple(c for c in corrections if c)))
-        if not result and key in container and isinstance(container[key], YamlList):
+            file = self._file(values["file"], item.value_location["file"])
+            if file:
+                result.append(TextEntry(file, where, headnote, tuple(n for n in notes if n),
+                                        tuple(c for c in corrections if c)))
+        if not result and key in container and isinstance(container[key], YamlList) and not container[key]:
             self.problems.add(container.value_location[key], f'"{key}" is empty')
         return tuple(result)
 
@@ -234,12 +249,37 @@ class _ManifestReader:
         # Line numbers inside a YAML block scalar start on the line after its indicator.
         return parse_blocks(text.strip(), self.path, where.line - 1, self.problems)
 
-    def _file(self, file: str, where: Location) -> str:
+    def _file(self, file: str, where: Location) -> str | None:
+        """The text's path as written (normalised), or None when it is
+        outside the project or missing (reported here, once)."""
         normal = Path(file).as_posix()
         if normal in self.files_seen:
             self.problems.add(where, f'"{file}" is listed twice (first at line {self.files_seen[normal].line})')
+            return None
         self.files_seen.setdefault(normal, where)
+        problem = project_file_problem(self.root, file, "the text")
+        if problem:
+            self.problems.add(where, problem)
+            return None
         return normal
+
+
+def project_file_problem(root: Path, file: str, what: str) -> str:
+    """Why `file` cannot be used (outside the project, missing, a folder), or ''."""
+    try:
+        target = inside(root, file)
+    except Outside as refused:
+        return f"{what} {refused}"
+    if target.is_dir():
+        return f'{what} "{file}" is a folder, not a file'
+    if not target.is_file():
+        folder = target.parent
+        names = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+        near = did_you_mean(Path(file).name, names)
+        if near:
+            near = near.replace('"', f'"{Path(file).parent.as_posix()}/', 1) if Path(file).parent.name else near
+        return f'{what} "{file}" does not exist{near}'
+    return ""
 
 
 def _items(container: YamlMap, key: str):

@@ -19,7 +19,8 @@ from . import model as m
 from .errors import Collector, Location, did_you_mean
 from .ids import slugify, text_id, unique
 from .schema import Field, check_mapping
-from .source import SourceUnreadable, parse_yaml, read_text_file, split_front_matter
+from .source import (SourceUnreadable, calendar_problem, control_characters, long_words, parse_yaml, read_text_file,
+                     shown, split_front_matter)
 
 FRONT_MATTER_FIELDS = {
     "title": Field(str, required=True),
@@ -33,6 +34,8 @@ FRONT_MATTER_FIELDS = {
     "extract": Field(bool),
 }
 SPAN_CLASSES = ("smallcaps",)
+MAX_NESTING = 24
+LINK_SCHEMES = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)  # block quotes, list items and divs inside one another
 ISO_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
@@ -63,6 +66,9 @@ def _markdown() -> MarkdownIt:
     md.use(container_plugin, name="div", validate=lambda params, *rest: True)
     md.disable("html_block")  # raw HTML is not part of the text format
     md.disable("html_inline")
+    # markdown-it drops what lies deeper than maxNesting without a word; parse deep enough
+    # that the builder sees (and reports) anything nested beyond MAX_NESTING.
+    md.options["maxNesting"] = 4 * MAX_NESTING + 8
     return md
 
 
@@ -90,6 +96,8 @@ def read_text(root: Path, relative_path: str, problems: Collector,
 
 
 def parse_text(source: str, path: str, problems: Collector, default_language: str = "") -> m.Text | None:
+    before = len(problems.diagnostics)
+    source = control_characters(source, path, problems)
     front, body, body_line = split_front_matter(source)
     if front is None:
         problems.add(Location(path, 1, 1), "no front matter: a text starts with a '---' line, "
@@ -98,12 +106,12 @@ def parse_text(source: str, path: str, problems: Collector, default_language: st
     if front == "" and body == "":
         problems.add(Location(path, 1, 1), "front matter is not closed by a '---' line")
         return None
-    before = len(problems.diagnostics)
     data = parse_yaml(front, path, problems, line_offset=1)
     meta = _text_meta(data, path, problems, default_language)
     if not body.strip():
         problems.add(Location(path, body_line, 1), "the text is empty")
         return None
+    long_words(body, path, problems, body_line - 1)
     stem = Path(path).stem
     blocks, notes = _parse_body(body, path, body_line - 1, problems, text_id(stem))
     if meta is None or len(problems.diagnostics) > before:
@@ -130,6 +138,8 @@ def _text_meta(data, path: str, problems: Collector, default_language: str) -> m
         problems.add(data.value_location["date"],
                      f'"date" must be an ISO date (YYYY, YYYY-MM or YYYY-MM-DD), not "{date}"; '
                      'keep the source\'s wording in "date_text"')
+    elif date and calendar_problem(date):
+        problems.add(data.value_location["date"], calendar_problem(date) + '; keep the source\'s wording in "date_text"')
     language = values.get("language", "") or default_language
     if language and not LANGUAGE_TAG.match(language):
         problems.add(data.value_location.get("language", where), f'"{language}" is not a language tag such as "en" or "de-CH"')
@@ -182,6 +192,10 @@ class _BlockBuilder:
         self.heading_ids: set[str] = set()
         self.footnotes: dict[int, tuple[str, tuple[m.Block, ...], Location]] = {}
         self.references: list[int] = []  # footnote ids in reading order
+        self.referred: set[int] = set()  # the same, for quick look-up
+        self.depth = 0  # how many block quotes, list items and divs enclose the current block
+        self.too_deep = False
+        self._footnote_lines: dict[str, Location] | None = None
 
     def location(self, token, needle: str = "") -> Location:
         line = (token.map[0] if token.map else 0)
@@ -194,6 +208,18 @@ class _BlockBuilder:
     def blocks(self, tokens) -> tuple[m.Block, ...]:
         result, index = self._blocks_until(tokens, 0, None)
         return result
+
+    def _nested(self, tokens, index, closing: str, token):
+        """The blocks inside a quote, list item or div, one level deeper."""
+        self.depth += 1
+        if self.depth > MAX_NESTING and not self.too_deep:
+            self.too_deep = True
+            self.problems.add(self.location(token), f"block quotes and lists are nested more than {MAX_NESTING} "
+                              "deep here: no page can set them; nest them less deeply")
+        try:
+            return self._blocks_until(tokens, index, closing)
+        finally:
+            self.depth -= 1
 
     def _blocks_until(self, tokens, index, closing: str | None):
         result: list[m.Block] = []
@@ -220,7 +246,7 @@ class _BlockBuilder:
                 result.append(m.Heading(max(level, 2), children, where, heading_id))
                 index += 3
             elif kind == "blockquote_open":
-                inner, index = self._blocks_until(tokens, index + 1, "blockquote_close")
+                inner, index = self._nested(tokens, index + 1, "blockquote_close", token)
                 result.append(m.BlockQuote(inner, self.location(token)))
             elif kind in ("bullet_list_open", "ordered_list_open"):
                 items = []
@@ -230,20 +256,22 @@ class _BlockBuilder:
                 index += 1
                 while tokens[index].type != close:
                     item_token = tokens[index]
-                    inner, index = self._blocks_until(tokens, index + 1, "list_item_close")
+                    inner, index = self._nested(tokens, index + 1, "list_item_close", item_token)
                     items.append(m.ListItem(inner, self.location(item_token)))
                 index += 1
                 result.append(m.ListBlock(kind == "ordered_list_open", start, tuple(items), where))
             elif kind == "container_div_open":
                 name = token.info.strip().lstrip("{").rstrip("}").strip().lstrip(".")
                 where = self.location(token, ":::")
-                inner, index = self._blocks_until(tokens, index + 1, "container_div_close")
-                if name not in m.DivisionKind.ALL:
+                inner, index = self._nested(tokens, index + 1, "container_div_close", token)
+                if name not in m.DivisionKind.ALL and not self.too_deep:
                     self.problems.add(where, f'unknown block "::: {name}"{did_you_mean(name, m.DivisionKind.ALL)}; '
                                       f'known: {", ".join(m.DivisionKind.ALL)}')
                     result.extend(inner)
-                else:
+                elif name in m.DivisionKind.ALL:
                     result.append(m.Division(name, inner, where))
+                else:
+                    result.extend(inner)
             elif kind == "hr":
                 result.append(m.ThematicBreak(self.location(token)))
                 index += 1
@@ -269,11 +297,15 @@ class _BlockBuilder:
         return index + 1
 
     def _footnote_location(self, label: str) -> Location:
-        needle = f"[^{label}]:"
-        for number, line in enumerate(self.lines):
-            if line.lstrip().startswith(needle):
-                return Location(self.path, number + 1 + self.line_offset, line.find(needle) + 1)
-        return Location(self.path, 1 + self.line_offset, 1)
+        if self._footnote_lines is None:  # one pass over the lines for all the notes of the text
+            self._footnote_lines = {}
+            for number, line in enumerate(self.lines):
+                stripped = line.lstrip()
+                if stripped.startswith("[^") and "]:" in stripped:
+                    found = stripped[2 : stripped.index("]:")]
+                    self._footnote_lines.setdefault(found, Location(
+                        self.path, number + 1 + self.line_offset, len(line) - len(stripped) + 1))
+        return self._footnote_lines.get(label, Location(self.path, 1 + self.line_offset, 1))
 
     def inlines(self, inline_token) -> tuple[m.Inline, ...]:
         stack: list[tuple[str, list, dict]] = [("root", [], {})]
@@ -298,11 +330,12 @@ class _BlockBuilder:
                     self.problems.add(self.location(inline_token, "[^"), "a note cannot have notes of its own")
                     continue
                 note_id = child.meta["id"]
-                if note_id in self.references:
+                if note_id in self.referred:
                     self.problems.add(self.location(inline_token, f"[^{child.meta['label']}]"),
                                       f'note [^{child.meta["label"]}] is referred to more than once')
                     continue
                 self.references.append(note_id)
+                self.referred.add(note_id)
                 top.append(m.NoteRef(label=child.meta["label"]))
             elif kind == "image":
                 self.problems.add(self.location(inline_token, "!["), "images are not supported in texts")
@@ -325,7 +358,13 @@ class _BlockBuilder:
         if opened == "strong_open":
             return m.Strong(children)
         if opened == "link_open":
-            return m.Link(attrs.get("href", ""), children)
+            href = str(attrs.get("href", ""))
+            if not LINK_SCHEMES.match(href):
+                self.problems.add(self.location(inline_token, "]("),
+                                  f'a link to "{shown(href)}": a text may link only to web addresses (https://…) '
+                                  "or mail (mailto:…); a path would break in the book")
+                return _Group(children)
+            return m.Link(href, children)
         classes = str(attrs.get("class", "")).split()
         unknown = [c for c in classes if c not in SPAN_CLASSES] + [k for k in attrs if k != "class"]
         if unknown or not classes:
@@ -343,7 +382,7 @@ class _BlockBuilder:
                 label, blocks, where = self.footnotes[note_id]
                 notes.append(m.Note(kind=m.NoteKind.AUTHOR, blocks=blocks, location=where))
         for note_id, (label, blocks, where) in self.footnotes.items():
-            if note_id not in self.references:
+            if note_id not in self.referred:
                 self.problems.add(where, f"note [^{label}] is never referred to in the text")
         return tuple(notes)
 
@@ -353,15 +392,27 @@ class _Group(tuple):
 
 
 def _merge_strings(nodes) -> tuple[m.Inline, ...]:
+    """Adjacent strings joined into one (in linear time: a paragraph of
+    thousands of lines has thousands of pieces)."""
     result: list[m.Inline] = []
+    pending: list[str] = []  # the pieces of the string that ends `result`
+
+    def flush():
+        if pending:
+            result.append(m.Str("".join(pending)))
+            pending.clear()
+
     for node in nodes:
         if isinstance(node, _Group):
+            flush()
             result.extend(node)
-            continue
-        if isinstance(node, m.Str) and result and isinstance(result[-1], m.Str):
-            result[-1] = m.Str(result[-1].text + node.text)
-        elif isinstance(node, m.Str) and not node.text:
-            continue
+            if result and isinstance(result[-1], m.Str):
+                pending.append(result.pop().text)
+        elif isinstance(node, m.Str):
+            if pending or node.text:
+                pending.append(node.text)
         else:
+            flush()
             result.append(node)
+    flush()
     return tuple(result)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
+import jinja2.sandbox
 from markupsafe import Markup, escape
 
 from . import model as m
@@ -24,14 +25,51 @@ def make_env(subfolder: str, override: Path | None = None) -> jinja2.Environment
     folders = [str(override)] if override and override.is_dir() else []
     folders.append(str(TEMPLATES / subfolder))
     folders.append(str(TEMPLATES))
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folders),
+    # Sandboxed: a project's template overrides come with the project, and may come from anyone.
+    return jinja2.sandbox.SandboxedEnvironment(
+        loader=ConfinedLoader(folders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+def template_problem(error: jinja2.TemplateError):
+    """An `InvalidEdition` for an error in a template (a project's override):
+    a syntax error, or something the sandbox does not allow, at its line."""
+    from .errors import Diagnostic, InvalidEdition, Location
+
+    filename, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+    trace = error.__traceback__
+    while trace is not None and not filename:  # the sandbox's errors: the template's frame has the line
+        if trace.tb_frame.f_code.co_filename.endswith(".j2"):
+            filename, line = trace.tb_frame.f_code.co_filename, trace.tb_lineno
+        trace = trace.tb_next
+    if isinstance(error, jinja2.sandbox.SecurityError):
+        message = f"the template may not do this: {error}"
+    else:
+        message = f"error in the template: {getattr(error, 'message', None) or error}"
+    return InvalidEdition([Diagnostic(Location(filename or "a template", line or 1), message)])
+
+
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """Loads a template only if it lies, after following links, inside the
+    folder it was found in: a project's template override may not read a
+    file from elsewhere (see confine.py)."""
+
+    def get_source(self, environment, template):
+        for folder in self.searchpath:  # the first that has it is the one FileSystemLoader reads
+            candidate = Path(folder) / template
+            if candidate.is_file():
+                if not candidate.resolve().is_relative_to(Path(folder).resolve()):
+                    from .errors import Diagnostic, InvalidEdition, Location
+
+                    raise InvalidEdition([Diagnostic(Location(str(candidate)), "the template is a link to a file "
+                                                     "outside its folder: copy the file in instead")])
+                break
+        return super().get_source(environment, template)
 
 
 class HtmlRenderer:

@@ -34,10 +34,14 @@ def check_mapping(value: Any, fields: dict[str, Field], where: Location, what: s
         problems.add(where, f"{what} must be a mapping of keys to values, not {_describe(value)}")
         return None
     result: dict = {}
+    suggested = set()  # required keys a misspelt key stands for: "titel" is the missing "title"
     for key, item in value.items():
         key_at = value.key_location[key]
         if key not in fields:
-            problems.add(key_at, f'unknown key "{key}" in {what}{did_you_mean(key, fields)}')
+            hint = did_you_mean(key, fields)
+            problems.add(key_at, f'unknown key "{key}" in {what}{hint}')
+            if hint:
+                suggested.add(hint.split('"')[1])
             continue
         spec = fields[key]
         kinds = spec.kind if isinstance(spec.kind, tuple) else (spec.kind,)
@@ -59,9 +63,11 @@ def check_mapping(value: Any, fields: dict[str, Field], where: Location, what: s
             problems.add(value.value_location[key], f'"{key}" in {what} must be 1 or more')
             continue
         result[key] = item
-    for key, spec in fields.items():
-        if spec.required and key not in value:
-            problems.add(where, f'{what} has no "{key}"')
+    missing = [f'"{key}"' for key, spec in fields.items()
+               if spec.required and key not in value and key not in suggested]
+    if missing:  # one message for all of them: the block is incomplete
+        listed = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + f" or {missing[-1]}"
+        problems.add(where, f"{what} has no {listed}")
     return result
 
 

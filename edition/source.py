@@ -6,6 +6,8 @@ YAML marks are 0-based; every `Location` made here is 1-based.
 from __future__ import annotations
 
 import datetime
+import re
+import unicodedata
 from pathlib import Path
 
 import yaml
@@ -62,15 +64,119 @@ def _location(path: str, mark, line_offset: int) -> Location:
     return Location(path, mark.line + 1 + line_offset, mark.column + 1)
 
 
+MAX_YAML_DEPTH = 50
+MAX_WORD = 200  # characters without a space: no line holds more, and hyphenating it takes minutes
+# Characters that have no place in a text: C0 controls but tab and newline, DEL, C1 controls, and the
+# two non-characters U+FFFE and U+FFFF. XML forbids most of them, YAML all of them.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+SURROGATE = re.compile("[\ud800-\udfff]")
+LONG_WORD = re.compile(r"\S{%d,}" % (MAX_WORD + 1))
+
+
+def shown(text: str) -> str:
+    """`text` for a message: invisible and control characters written as
+    escapes (\\u200d), so that two phrases that look alike can be told apart."""
+    out = []
+    for char in text:
+        if char in "\t\n" or char == " ":
+            out.append(char)
+        elif unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp") or (
+                unicodedata.category(char) == "Zs"):
+            out.append(f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def control_characters(text: str, path: str, problems: Collector, line_offset: int = 0) -> str:
+    """Reports each control character of `text` at its place and returns the
+    text with them replaced by spaces (so that later messages stay in place)."""
+    if not CONTROL.search(text):
+        return text
+    for number, line in enumerate(text.split("\n"), start=1 + line_offset):
+        for found in CONTROL.finditer(line):
+            char = found.group()
+            name = "a NUL character" if char == "\x00" else "a control character"
+            problems.add(Location(path, number, found.start() + 1),
+                         f"{name} ({shown(char)}), invisible and not allowed in a text: delete it "
+                         "(it often comes with text pasted from a PDF or a word processor)")
+    return CONTROL.sub(" ", text)
+
+
+def long_words(text: str, path: str, problems: Collector, line_offset: int = 0) -> None:
+    """Reports every run of more than MAX_WORD characters without a space."""
+    if len(text) <= MAX_WORD or not LONG_WORD.search(text):
+        return
+    for number, line in enumerate(text.split("\n"), start=1 + line_offset):
+        for found in LONG_WORD.finditer(line):
+            problems.add(Location(path, number, found.start() + 1),
+                         f"a word of {len(found.group()):,} characters (more than {MAX_WORD} without a space): "
+                         "no line can hold it; break it up with spaces")
+
+
+YAML_SLIPS = (
+    # (PyYAML's problem, starts with; plain words with the fix)
+    ("found character '\\t' that cannot start any token",
+     "a tab character: YAML indents with spaces only; replace the tab with spaces"),
+    ("mapping values are not allowed here",
+     "a second ': ' on this line: if the value contains a colon and a space, put the whole value in quotes, "
+     'e.g. title: "Moscow: A Letter"; otherwise check the indentation'),
+    ("expected <block end>",
+     "this line is indented differently from the lines above it: the keys of one mapping must start in "
+     "the same column, and list items ('- ') line up with each other"),
+    ("did not find expected key",
+     "this line is indented differently from the lines above it: the keys of one mapping must start in "
+     "the same column"),
+    ("did not find expected '-' indicator",
+     "a list item ('- ') that does not line up with the items above it"),
+    ("could not find expected ':'",
+     "a line that is neither 'key: value' nor a list item '- …': add the ':' after the key, or put a "
+     "value that runs on into quotes"),
+    ("found unexpected end of stream",
+     "a quoted value is not closed: add the closing quote"),
+    ("found undefined alias",
+     "a '*' starts a YAML alias, which the edition does not use: put a value that starts with '*' in quotes"),
+    ("found character '@' that cannot start any token",
+     "a value cannot start with '@': put it in quotes"),
+    ("found character '`' that cannot start any token",
+     "a value cannot start with '`': put it in quotes"),
+    ("found character '%' that cannot start any token",
+     "a value cannot start with '%': put it in quotes"),
+    ("found unknown escape character",
+     "an unknown escape (a backslash) in a double-quoted value: write the backslash twice, or use single quotes"),
+)
+
+
+def _plain_yaml_message(error: yaml.MarkedYAMLError, text: str = "") -> str:
+    problem = str(error.problem or error.context or "")
+    mark = error.problem_mark
+    if problem.startswith("mapping values are not allowed") and mark is not None and mark.line > 0:
+        lines = text.split("\n")
+        line, above = lines[mark.line], lines[mark.line - 1]
+        indent, indent_above = len(line) - len(line.lstrip(" ")), len(above) - len(above.lstrip(" "))
+        if indent > indent_above and ": " not in line[:mark.column].strip() and above.strip():
+            return ("invalid YAML: this line is indented more than the line above it, so it reads as the "
+                    "rest of that line's value: line its key up with the keys above")
+    for start, plain in YAML_SLIPS:
+        if problem.startswith(start):
+            return f"invalid YAML: {plain}"
+    return f"invalid YAML: {problem}"
+
+
 def parse_yaml(text: str, path: str, problems: Collector, *, line_offset: int = 0):
     """Parse YAML into YamlMap/YamlList/scalars; syntax errors and duplicate
-    keys go to `problems` (and None is returned on a syntax error)."""
+    keys go to `problems` (and None is returned on a syntax error). Anchors
+    and aliases are refused (a few lines of aliases can expand to gigabytes),
+    and so is nesting deeper than MAX_YAML_DEPTH."""
+    text = control_characters(text, path, problems, line_offset)
     try:
+        if not _plain_structure(text, path, problems, line_offset):
+            return None
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = _location(path, mark, line_offset) if mark else Location(path, 1 + line_offset)
-        problems.add(where, f"invalid YAML: {error.problem or error.context}")
+        problems.add(where, _plain_yaml_message(error, text))
         return None
     except yaml.YAMLError as error:
         problems.add(Location(path, 1 + line_offset), f"invalid YAML: {error}")
@@ -81,6 +187,31 @@ def parse_yaml(text: str, path: str, problems: Collector, *, line_offset: int = 
     return _convert(node, path, line_offset, constructor, problems)
 
 
+def _plain_structure(text: str, path: str, problems: Collector, line_offset: int) -> bool:
+    """Reads the YAML's events once (without building anything): False,
+    after reporting, if it uses an anchor or an alias or nests too deep."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        where = _location(path, event.start_mark, line_offset)
+        if isinstance(event, yaml.AliasEvent):
+            problems.add(where, f'a YAML alias ("*{event.anchor}"): the edition does not use anchors and '
+                         "aliases; write the value out in full")
+            return False
+        if getattr(event, "anchor", None):
+            problems.add(where, f'a YAML anchor ("&{event.anchor}"): the edition does not use anchors and '
+                         "aliases; write the value out in full")
+            return False
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                problems.add(where, f"nested more than {MAX_YAML_DEPTH} levels deep: a manifest or front "
+                             "matter never needs that many")
+                return False
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    return True
+
+
 def _convert(node, path, line_offset, constructor, problems):
     location = _location(path, node.start_mark, line_offset)
     if isinstance(node, yaml.MappingNode):
@@ -89,7 +220,7 @@ def _convert(node, path, line_offset, constructor, problems):
         result.key_location = {}
         result.value_location = {}
         for key_node, value_node in node.value:
-            key = _scalar(key_node, constructor)
+            key = _scalar(key_node, constructor, path, line_offset, problems)
             key_location = _location(path, key_node.start_mark, line_offset)
             if not isinstance(key, str):
                 key = str(key)
@@ -109,18 +240,36 @@ def _convert(node, path, line_offset, constructor, problems):
             result.append(_convert(item, path, line_offset, constructor, problems))
             result.item_location.append(_location(path, item.start_mark, line_offset))
         return result
-    return _scalar(node, constructor)
+    return _scalar(node, constructor, path, line_offset, problems)
 
 
-def _scalar(node, constructor):
+def _scalar(node, constructor, path="", line_offset=0, problems: Collector | None = None):
     if not isinstance(node, yaml.ScalarNode):
         return repr(node.value)
     try:
         value = constructor.construct_object(node, deep=True)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, OverflowError):  # e.g. 2026-02-30: checked as a date later
         value = node.value
     if isinstance(value, (datetime.date, datetime.datetime)):
         return node.value  # keep dates as written: "2026-11-23"
+    if isinstance(value, str) and problems is not None:
+        value = _checked_string(value, node, path, line_offset, problems)
+    return value
+
+
+def _checked_string(value: str, node, path: str, line_offset: int, problems: Collector) -> str:
+    """Strings from YAML escapes ("\\ud800", "\\x07") may hold what no file
+    can: report them, at the value, and give back a string that can be written."""
+    where = _location(path, node.start_mark, line_offset)
+    bad = SURROGATE.search(value) or CONTROL.search(value)
+    if bad:
+        problems.add(where, f"the value holds {shown(bad.group())}, a character that cannot be printed or "
+                     "stored in a book: remove the escape")
+        value = CONTROL.sub(" ", SURROGATE.sub("\ufffd", value))
+    found = LONG_WORD.search(value)
+    if found:
+        problems.add(where, f"a word of {len(found.group()):,} characters (more than {MAX_WORD} without a space): "
+                     "no line can hold it; break it up with spaces")
     return value
 
 
@@ -135,3 +284,20 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
             body = "\n".join(lines[index + 1 :])
             return front, body, index + 2
     return "", "", len(lines)  # unterminated: caller reports
+
+
+def calendar_problem(date: str) -> str:
+    """Why an ISO date of the right shape (YYYY-MM-DD) is not a day of the
+    calendar, e.g. "2026-02-30"; '' when it is one (or not of that shape)."""
+    import calendar
+
+    found = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", date)
+    if not found:
+        return ""
+    year, month, day = (int(part) for part in found.groups())
+    if not 1 <= month <= 12:
+        return f'"{date}" is not a date: there is no month {month}'
+    days = calendar.monthrange(year, month)[1] if year >= 1 else 31
+    if not 1 <= day <= days:
+        return f'"{date}" is not a date: {calendar.month_name[month]} {year} has {days} days'
+    return ""

@@ -71,15 +71,33 @@ class Watcher:
         self.builds += 1
         try:
             edition = load(self.manifest, cache=self.cache)
+            self.check_styles()
             paths = build_all(edition, self.output, self.formats, self.options)
         except EditionError as error:
             self.say(str(error))
             self.say(f"build failed ({len(error.diagnostics) or 1} problem(s)); the previous outputs are "
                      "untouched. Watching for the next change…")
             return False
+        except Exception as error:  # a watcher runs for hours: no edit may end it
+            self.say(f"build failed: {type(error).__name__}: {error} (this is a bug in edition: please report "
+                     "it). The previous outputs are untouched. Watching for the next change…")
+            return False
         names = ", ".join(p.name for p in paths)
         self.say(f"rebuilt {names} in {time.monotonic() - started:.1f} s")
         return True
+
+    def check_styles(self) -> None:
+        """Says the style sheets' warnings; raises their errors."""
+        from .errors import InvalidEdition
+        from .stylesheet import check_styles
+
+        project = self.manifest.parent
+        kinds = tuple("print" if f == "pdf" else f for f in self.formats)
+        report = check_styles(self.options.styles_dir or project / "styles", project, kinds)
+        for warning in report.warnings:
+            self.say(str(warning))
+        if report.errors:
+            raise InvalidEdition(report.errors)
 
     def poll_once(self) -> bool | None:
         """Rebuilds if anything changed: None if nothing did, else the build's success."""

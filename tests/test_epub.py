@@ -290,7 +290,7 @@ def test_a_cover_named_by_the_manifest_is_used(tmp_path):
     assert "EB Garamond" not in book.zip.read(book.folder + "colophon.xhtml").decode()
 
 
-def test_a_missing_cover_is_a_build_failure(tmp_path):
+def test_a_missing_cover_is_reported_at_its_manifest_line(tmp_path):
     manifest = write_project(tmp_path, manifest="""\
         edition:
           title: Uncovered
@@ -301,8 +301,8 @@ def test_a_missing_cover_is_a_build_failure(tmp_path):
         texts:
           - file: texts/one.md
         """)
-    with pytest.raises(BuildFailed, match="art/missing.jpg: cannot read the cover"):
-        EpubBuilder().build(edition.load(manifest), tmp_path / "build", BuildOptions())
+    with pytest.raises(edition.InvalidEdition, match=r'manifest.yaml:6:10: the cover "art/missing.jpg" does not exist'):
+        edition.load(manifest)
 
 
 def test_title_page(sample):

@@ -41,8 +41,7 @@ def test_wrong_types_and_missing_keys(tmp_path):
 def test_missing_text_file_is_reported_where_it_is_listed(tmp_path):
     manifest = MANIFEST + "  - file: texts/missing.md\n"
     assert diagnostics_of(write_project(tmp_path, manifest)) == [
-        'manifest.yaml:8:5: the text "texts/missing.md" listed here does not exist',
-        "texts/missing.md:1:1: file not found",
+        'manifest.yaml:8:11: the text "texts/missing.md" does not exist',
     ]
 
 

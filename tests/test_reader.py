@@ -141,8 +141,7 @@ def test_level_one_heading_is_an_error():
 def test_front_matter_problems_all_reported():
     front = "---\ntitel: T\nauthor: A\ndate: March 1932\nsource: S\nextrct: yes\n---\n"
     _, problems = parse("Words.\n", front)
-    assert problems == [
-        'texts/t.md:1:1: the front matter has no "title"',
+    assert problems == [  # one mistake, one message: "titel" is the missing "title"
         'texts/t.md:2:1: unknown key "titel" in the front matter (did you mean "title"?)',
         'texts/t.md:4:7: "date" must be an ISO date (YYYY, YYYY-MM or YYYY-MM-DD), not "March 1932"; '
         'keep the source\'s wording in "date_text"',

@@ -14,8 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, final
 
+import jinja2
+
+from ..confine import Refused
 from ..errors import BuildFailed
 from ..model import Edition
+from ..render import template_problem
 
 PROFILES = ("screen", "print")
 
@@ -41,7 +45,12 @@ class Builder:
     @final
     def build(self, edition: Edition, output_dir: Path, options: BuildOptions) -> Path:
         target = self.target(edition, output_dir)
-        data = self.render(edition, options)
+        try:
+            data = self.render(edition, options)
+        except Refused as refused:
+            raise refused.as_error() from None
+        except jinja2.TemplateError as error:
+            raise template_problem(error) from None
         write_atomically(target, data)
         return target
 
@@ -56,6 +65,10 @@ def build_all(edition: Edition, output_dir: Path, formats: tuple[str, ...], opti
         options.progress(f"{name}: rendering")
         try:
             data = builder.render(edition, options)
+        except Refused as refused:  # a style sheet asked for a file outside the project
+            raise refused.as_error() from None
+        except jinja2.TemplateError as error:  # in a project's template override
+            raise template_problem(error) from None
         except OSError as error:
             raise BuildFailed(f"{builder.target(edition, output_dir)}: not built: {error}") from None
         rendered.append((builder.target(edition, output_dir), data))

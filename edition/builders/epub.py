@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ebooklib import epub
 from markupsafe import Markup
@@ -24,6 +24,7 @@ from markupsafe import Markup
 from .. import model as m
 from ..errors import BuildFailed
 from ..render import HtmlRenderer, make_env, plain
+from ..stylesheet import checked, epub_media_type
 from ..typography import typeset
 from . import Builder, BuildOptions
 from .cover import FONT_FILES, CoverText, draw_cover
@@ -333,6 +334,7 @@ class _Styles:
     stylesheet: Path
     fonts: Path
     templates: Path  # the project's template overrides, searched first
+    resources: tuple[tuple[str, Path], ...] = ()  # (href in the book, file): the fonts and images the CSS uses
 
     @staticmethod
     def find(edition: m.Edition, options: BuildOptions) -> "_Styles":
@@ -345,7 +347,11 @@ class _Styles:
         fonts = own / "fonts"
         if not all((fonts / name).is_file() for name in FONT_FILES):
             fonts = default / "fonts"
-        return _Styles(stylesheet, fonts, own / "templates" / "epub")
+        used = checked(stylesheet, Path(edition.root), "epub").files  # confined to the project: see stylesheet.py
+        folder = PurePosixPath(STYLESHEET).parent
+        resources = tuple(sorted((str(folder / p.relative_to(stylesheet.parent.resolve()).as_posix()), p)
+                                 for p in used))
+        return _Styles(stylesheet, fonts, own / "templates" / "epub", resources)
 
 
 class _BookWriter:
@@ -378,6 +384,9 @@ class _BookWriter:
         book.set_cover(cover_image.href, cover_image.content, create_page=False)
         book.add_item(epub.EpubItem(uid="css", file_name=STYLESHEET, media_type="text/css",
                                     content=self.styles.stylesheet.read_bytes()))
+        for number, (href, path) in enumerate(self.styles.resources, start=1):
+            book.add_item(epub.EpubItem(uid=f"style-file-{number}", file_name=href,
+                                        media_type=epub_media_type(path), content=path.read_bytes()))
         book.add_item(epub.EpubItem(uid="ncx", file_name="toc.ncx", media_type=NCX, content=self.ncx()))
         spine = []
         for document in documents:

@@ -32,6 +32,7 @@ from markupsafe import Markup
 from .. import model as m
 from ..errors import BuildFailed
 from ..render import HtmlRenderer, make_env, plain
+from ..stylesheet import print_fetcher
 from ..typography import typeset
 from . import Builder, BuildOptions
 from .pdf_labels import Folios
@@ -419,13 +420,15 @@ class PdfBuilder(Builder):
             raise BuildFailed(f"{stylesheet_path}: the print stylesheet is missing")
         template = make_env("pdf", styles / "templates" / "pdf").get_template("book.html.j2")
         fonts = FontConfiguration()
-        stylesheet = CSS(filename=str(stylesheet_path), font_config=fonts)
+        fetcher = print_fetcher(stylesheet_path, Path(edition.root))  # only the project's files: see confine.py
+        stylesheet = CSS(filename=str(stylesheet_path), font_config=fonts, url_fetcher=fetcher)
 
         options.progress("pdf: preparing the book")
         book = make_book(edition, options.profile)
         for attempt in range(1, MAX_PASSES + 1):
             options.progress(f"pdf: layout, pass {attempt}")
-            html = HTML(string=template.render(book=book), base_url=str(styles.resolve()) + os.sep)
+            html = HTML(string=template.render(book=book), base_url=str(styles.resolve()) + os.sep,
+                        url_fetcher=fetcher)
             document = html.render(stylesheets=[stylesheet], font_config=fonts)
             settled = settle(book, PageMap.of(document))
             if settled == book:

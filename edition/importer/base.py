@@ -1,0 +1,60 @@
+"""The importer's working data: lines, paragraphs, notes and the report of guesses and doubts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    markdown: str        # the whole file: front matter + body
+    front_matter: dict   # what went into the front matter
+    guesses: list[str]   # what it guessed ("title from line 3: …", "heading at line 40: …")
+    review: list[str]    # what needs a human look ("no date found", "line 12 may be a heading")
+    body_lines: tuple[int, ...] = ()  # the source's lines that went into the body and its notes
+
+
+@dataclass
+class Line:
+    no: int       # 1-based line number in the raw text
+    text: str     # stripped, inner runs of spaces collapsed
+    indent: int   # leading white space (a tab counts 4)
+    hint: str = ""  # what the HTML says the line is ("h1", "info", "quote", "note" …); "" for plain text
+
+
+@dataclass
+class Para:
+    no: int                 # line number of its first line
+    text: str
+    nlines: int = 1         # how many raw lines were joined
+    block: int = 0          # index of the blank-line block it came from
+    indented: bool = False  # all its lines indented more than the text's usual
+    kind: str = "para"      # para | heading | item | quote | verse | break
+    hint: str = ""          # the HTML's hint for its first line (see html.py)
+    item: tuple | None = None  # (ordinal, delimiter, label kind) for list items
+
+
+@dataclass
+class Notes:
+    """The notes sections at the end of a text. A note's number is "1" in the author's series and
+    "1*" in a second series (a translator's or an archive editor's notes, marked [1*] or 1*.)."""
+    no: int                                   # line of the (first) notes heading
+    notes: list[tuple[str, list[str], int]]   # (number, paragraphs, line)
+    labels: dict[str, str] = field(default_factory=dict)  # series ("" or "*") -> "Translator’s note."
+    lines: set[int] = field(default_factory=set)           # the source lines of the notes
+
+
+@dataclass
+class Report:
+    guesses: list[str] = field(default_factory=list)
+    review: list[str] = field(default_factory=list)
+
+    def guess(self, message: str) -> None:
+        self.guesses.append(message)
+
+    def check(self, message: str) -> None:
+        self.review.append(message)
+
+
+def short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

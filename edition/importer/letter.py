@@ -1,0 +1,102 @@
+"""Stage 3, letter furniture: an opening dateline, closing lines, signatures and postscripts."""
+
+from __future__ import annotations
+
+import re
+
+from .base import Line, Report
+from .words import TITLE_WORDS, ends_sentence, is_name_like
+from .dates import is_date_line
+from .lines import Block
+from .header import PSEUDONYM, RANK_LETTER, Header, is_place_over_date
+
+def take_dateline(blocks: list[Block], header: Header, report: Report) -> list[Line]:
+    """An opening date line ("November 6, 1944", "Coyoacan, May 3, 1938"), perhaps under a place line."""
+    if not blocks:
+        return []
+    block = blocks[0]
+    taken = 2 if len(block) > 1 and is_place_over_date(block, 0) else 1
+    found = is_date_line(block[taken - 1].text)
+    text = block[taken - 1].text
+    if not found or (text.startswith(("(", "[")) and not re.match(r"^\[[^\]]{2,30}\]\s+\S", text)):
+        return []
+    blocks[0] = block[taken:]
+    if not blocks[0]:
+        blocks.pop(0)
+    header.add_date(RANK_LETTER, found, block[taken - 1].no, "dateline")
+    report.guess(f"dateline at line {block[0].no}: " + " / ".join(line.text for line in block[:taken]))
+    return block[:taken]
+
+
+VALEDICTION = re.compile(
+    r"^(?:(?:with|my|our|best|warm(?:est)?|kind(?:est)?|fraternal|comradely|friendly|revolutionary|"
+    r"bolshevik|communist|socialist|cordial|hearty|heartiest|heartfelt|many|firm|affectionate)\b.{0,40}?"
+    r"\b(?:greetings?|regards|wishes|salutes?|thanks|love|handshakes?|kisses)"
+    r"|[^.!?]{0,40}\b(?:greetings?|regards|thanks|wishes)\s+(?:from|to\s+(?:you|all)(?:\s+from)?)"
+    r"|yours\b[^.!?]{0,40}|\w+ly yours|yours \w+ly|fraternally|comradely|cordially|sincerely|faithfully|"
+    r"respectfully|affectionately|greetings|regards|salud|salut|love|ever yours|all the best|adieu|"
+    # German, French, Spanish, Italian closings
+    r"(?:mit\s+)?(?:\w+em\s+)?gru(?:ß|ss)(?:en)?|(?:mit\s+)?(?:\w+en\s+)?grü(?:ß|ss)en|dein|deine|ihr|ihre|euer|eure|"
+    r"salut(?:ations)?(?:\s+\w+){0,2}|fraternellement|cordialement|bien\s+à\s+(?:vous|toi)|(?:à\s+)?(?:toi|vous)|"
+    r"saludos(?:\s+\w+){0,2}|un\s+abrazo(?:\s+\w+){0,2}|fraternalmente|tuyo|suyo|"
+    r"saluti(?:\s+\w+){0,2}|fraternamente|tuo|vostro)\s*[,.!]?$",
+    re.IGNORECASE)
+PS_LINE = re.compile(r"^P\.\s?P?\.?\s?S\.|^PS\b|^P\.S\b")
+
+
+def is_valediction(text: str) -> bool:
+    return len(text.split()) <= 8 and VALEDICTION.match(text) is not None
+
+
+def is_signature_name(text: str, after_valediction: bool = False) -> bool:
+    name = re.sub(r"^(your|yours|ever yours)[,\s]+", "", text, flags=re.IGNORECASE).rstrip(",")
+    if is_name_like(name, max_words=4) or PSEUDONYM.match(name):
+        return True
+    if after_valediction and re.fullmatch(r"[A-Z][\w’'.-]+\.?", name):
+        return name not in TITLE_WORDS  # a single name or pseudonym: "Crux"
+    return False
+
+
+def _closing_kind(text: str, previous: str | None) -> str | None:
+    if len(text) > 70:
+        return None
+    if is_valediction(text):
+        return "valediction"
+    if is_date_line(text):
+        return "date"
+    if is_signature_name(text, after_valediction=previous is not None and is_valediction(previous)):
+        return "name"
+    return None
+
+
+def take_signature(blocks: list[Block], report: Report) -> tuple[list[Line], list[Block]]:
+    """Closing lines at the end of the text; returns them and any P.S. blocks after them."""
+    postscripts: list[Block] = []
+    while blocks and PS_LINE.match(blocks[-1][0].text):
+        postscripts.insert(0, blocks.pop())
+    signature: list[Line] = []
+    while blocks and len(signature) < 8:
+        block = blocks[-1]
+        before = blocks[-2][-1].text if len(blocks) > 1 else None  # the line before this block
+        keep = len(block)
+        while keep > 0:
+            previous = block[keep - 2].text if keep > 1 else before
+            if _closing_kind(block[keep - 1].text, previous) is None:
+                break
+            keep -= 1
+        if keep == len(block):
+            break
+        if keep > 0:  # closing lines under the last paragraph, without a blank line
+            if ends_sentence(block[keep - 1].text):  # … and not the end of a wrapped sentence
+                signature[0:0] = block[keep:]
+                blocks[-1] = block[:keep]
+            break
+        signature[0:0] = block
+        blocks.pop()
+    if not signature:
+        blocks.extend(postscripts)
+        return [], []
+    report.guess("signature at line" + (f"s {signature[0].no}–{signature[-1].no}" if len(signature) > 1
+                                         else f" {signature[0].no}") + ": "
+                 + " / ".join(line.text for line in signature))
+    return signature, postscripts
