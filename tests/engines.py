@@ -31,9 +31,15 @@ def missing(what: str) -> None:
     pytest.skip(message)
 
 
-def chromium() -> str:
+def chromium_path() -> str:
+    """Debian's chromium, or "" where there is none."""
     path = os.environ.get("PUPPETEER_EXECUTABLE_PATH") or shutil.which("chromium") or ""
-    if not path or not Path(path).is_file():
+    return path if path and Path(path).is_file() else ""
+
+
+def chromium() -> str:
+    path = chromium_path()
+    if not path:
         missing("chromium")
     return path
 
