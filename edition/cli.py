@@ -253,8 +253,10 @@ def run_import(args) -> int:
     targets = []
     for name, result in results:
         if args.output:
+            import os
+
             target = Path(args.output)
-            entry = target.relative_to(base) if target.is_absolute() and target.is_relative_to(base) else target
+            entry = Path(os.path.relpath(target.resolve(), base.resolve()))  # as the manifest names it
         else:
             entry = Path("texts") / suggest_filename(result.front_matter)
             target = base / entry

@@ -17,7 +17,7 @@ from .errors import Collector, Location, did_you_mean
 from .ids import slugify
 from .reader import LANGUAGE_TAG, parse_blocks
 from .schema import Field, check_mapping
-from .source import SourceUnreadable, calendar_problem, YamlList, YamlMap, parse_yaml, read_text_file
+from .source import SourceUnreadable, YamlList, YamlMap, calendar_problem, parse_yaml, read_text_file
 
 TOP_FIELDS = {
     "edition": Field(dict, required=True),
@@ -147,7 +147,8 @@ class _ManifestReader:
             version = version or newest.number
             modified = newest.date
         if values.get("cover"):
-            problem = project_file_problem(self.root, values["cover"], "the cover")
+            problem = project_file_problem(self.root, values["cover"], "the cover") or \
+                _image_problem(self.root / values["cover"])
             if problem:
                 self.problems.add(where["cover"], problem)
         rights = values.get("rights", "")
@@ -279,6 +280,25 @@ def project_file_problem(root: Path, file: str, what: str) -> str:
         if near:
             near = near.replace('"', f'"{Path(file).parent.as_posix()}/', 1) if Path(file).parent.name else near
         return f'{what} "{file}" does not exist{near}'
+    return ""
+
+
+IMAGE_SIGNATURES = {".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff", ".png": b"\x89PNG\r\n\x1a\n"}
+
+
+def _image_problem(path: Path) -> str:
+    """Why the cover at `path` cannot go into a book (not a JPEG or PNG), or ''."""
+    signature = IMAGE_SIGNATURES.get(path.suffix.lower())
+    if signature is None:
+        return f'the cover "{path.name}" must be a JPEG (.jpg) or PNG (.png) image'
+    try:
+        with path.open("rb") as image:
+            head = image.read(len(signature))
+    except OSError as error:
+        return f'cannot read the cover "{path.name}": {error.strerror or error}'
+    if head != signature:
+        kind = path.suffix.lower().lstrip(".").upper()
+        return f'the cover "{path.name}" is not a {kind} image (its first bytes say otherwise)'
     return ""
 
 

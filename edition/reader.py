@@ -34,8 +34,8 @@ FRONT_MATTER_FIELDS = {
     "extract": Field(bool),
 }
 SPAN_CLASSES = ("smallcaps",)
-MAX_NESTING = 24
-LINK_SCHEMES = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)  # block quotes, list items and divs inside one another
+MAX_NESTING = 24  # block quotes, list items and divs inside one another
+LINK_SCHEMES = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)  # where a text's links may go
 ISO_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
@@ -139,7 +139,8 @@ def _text_meta(data, path: str, problems: Collector, default_language: str) -> m
                      f'"date" must be an ISO date (YYYY, YYYY-MM or YYYY-MM-DD), not "{date}"; '
                      'keep the source\'s wording in "date_text"')
     elif date and calendar_problem(date):
-        problems.add(data.value_location["date"], calendar_problem(date) + '; keep the source\'s wording in "date_text"')
+        problems.add(data.value_location["date"],
+                     calendar_problem(date) + '; keep the source\'s wording in "date_text"')
     language = values.get("language", "") or default_language
     if language and not LANGUAGE_TAG.match(language):
         problems.add(data.value_location.get("language", where), f'"{language}" is not a language tag such as "en" or "de-CH"')
@@ -290,8 +291,8 @@ class _BlockBuilder:
             if token.type == "footnote_open":
                 note_id, label = token.meta["id"], token.meta["label"]
                 inner, index = self._blocks_until(tokens, index + 1, "footnote_close")
-                where = self._footnote_location(label)
-                self.footnotes[note_id] = (label, inner, where)
+                if label is not None:  # an inline note (reported where it is) has none
+                    self.footnotes[note_id] = (label, inner, self._footnote_location(label))
             else:
                 index += 1
         return index + 1
@@ -326,6 +327,10 @@ class _BlockBuilder:
                 opened, children, attrs = stack.pop()
                 stack[-1][1].append(self._container(opened, tuple(children), attrs, inline_token))
             elif kind == "footnote_ref":
+                if child.meta.get("label") is None:  # an inline note, ^[…]
+                    self.problems.add(self.location(inline_token, "^["), "an inline note ^[…]: write a mark [^1] "
+                                      "in the text and the note on a line of its own, '[^1]: …'")
+                    continue
                 if not self.allow_notes:
                     self.problems.add(self.location(inline_token, "[^"), "a note cannot have notes of its own")
                     continue

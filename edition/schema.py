@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import Collector, Location, did_you_mean
-from .source import YamlList, YamlMap
+from .source import YamlList, YamlMap, shown
 
 TYPE_NAMES = {str: "a string", bool: "true or false", int: "a whole number",
               list: "a list", dict: "a mapping"}
@@ -39,7 +39,7 @@ def check_mapping(value: Any, fields: dict[str, Field], where: Location, what: s
         key_at = value.key_location[key]
         if key not in fields:
             hint = did_you_mean(key, fields)
-            problems.add(key_at, f'unknown key "{key}" in {what}{hint}')
+            problems.add(key_at, f'unknown key "{shown(key)}" in {what}{hint}')  # "title\u200b" shows why
             if hint:
                 suggested.add(hint.split('"')[1])
             continue

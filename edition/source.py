@@ -71,6 +71,9 @@ MAX_WORD = 200  # characters without a space: no line holds more, and hyphenatin
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 SURROGATE = re.compile("[\ud800-\udfff]")
 LONG_WORD = re.compile(r"\S{%d,}" % (MAX_WORD + 1))
+# Unicode categories a reader cannot see: controls, formats (ZWJ, soft hyphen), surrogates, private use,
+# unassigned, and the separators (no-break and other spaces, line and paragraph separators).
+INVISIBLE = frozenset(("Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"))
 
 
 def shown(text: str) -> str:
@@ -78,10 +81,7 @@ def shown(text: str) -> str:
     escapes (\\u200d), so that two phrases that look alike can be told apart."""
     out = []
     for char in text:
-        if char in "\t\n" or char == " ":
-            out.append(char)
-        elif unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp") or (
-                unicodedata.category(char) == "Zs"):
+        if char not in "\t\n " and unicodedata.category(char) in INVISIBLE:
             out.append(f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}")
         else:
             out.append(char)

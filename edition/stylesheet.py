@@ -317,6 +317,9 @@ def check_styles(styles_dir: Path, project: Path, kinds=("epub", "print")) -> St
         path = stylesheet_path(styles_dir, kind)
         if path.is_file():
             check_stylesheet(path, shown_path(path, project), style_roots(project), kind, report)
+        else:  # the EPUB's falls back on the tool's; the PDF's does not
+            report.errors.append(Diagnostic(Location(shown_path(path, project)), f"the {kind} style sheet is "
+                                            "missing: copy it from a new project (`edition new DIR`)"))
     return report
 
 

@@ -177,12 +177,15 @@ CASES = [
     Case("template-symlinked", project(), "", "outside its folder", command="epub",
          links={"styles/templates/epub/titlepage.xhtml.j2": "{outside}/secret.md"}),
     Case("template-runs-code", project(**{"styles__templates__epub__titlepage_DOT_xhtml_DOT_j2":
-                                          "<p>\n{{{{ cycler.__init__.__globals__.os.system('cat {outside}/secret.md') }}}}"
-                                          "</p>\n"}),
+                                          "<p>\n{{{{ cycler.__init__.__globals__.os.system("
+                                          "'cat {outside}/secret.md') }}}}</p>\n"}),
          "styles/templates/epub/titlepage.xhtml.j2:2", "the template may not do this", command="epub"),
     Case("template-syntax-error", project(**{"styles__templates__epub__titlepage_DOT_xhtml_DOT_j2":
                                              "<p>\n\n{{% if %}}</p>\n"}),
          "styles/templates/epub/titlepage.xhtml.j2:3", "error in the template", command="epub"),
+    Case("inline-note", project(one=text("Words.\n\nMore ^[an inline note] words.\n")), "texts/one.md:10:6",
+         "an inline note", messages=1),
+    Case("inline-note-found-by-hypothesis", project(one=text("^[^1]\n")), "texts/one.md:8", "an inline note"),
     Case("image-in-text", project(one=text("A picture: ![x]({outside}/cover.jpg)\n")),
          "texts/one.md:8", "images are not supported"),
     Case("print-import-http", project(styles__print_DOT_css=PRINT_CSS_HEAD + "@import url({url}/x.css);\n"),
@@ -299,6 +302,14 @@ CASES = [
     Case("soft-hyphen-in-phrase", project(manifest(texts=ONE + "    notes:\n      - at: \"para\\u00adgraph\"\n"
                                                    "        note: x\n")),
          "manifest.yaml:9", "para\\u00adgraph", messages=1),
+    Case("invisible-in-key", project(one=text().replace("title: One", "title\u200b: One")),
+         "texts/one.md:2", 'unknown key "title\\u200b"', messages=1),
+    Case("cover-not-an-image", project(manifest(edition="  cover: art/cover.jpg\n"), art__cover_DOT_jpg="<html>"),
+         "manifest.yaml:6", "is not a JPG image"),
+    Case("cover-gif", project(manifest(edition="  cover: art/cover.gif\n"), art__cover_DOT_gif="GIF89a"),
+         "manifest.yaml:6", "must be a JPEG (.jpg) or PNG (.png)"),
+    Case("print-css-missing", project(styles__epub_DOT_css="p {{ margin: 0 }}\n"), "styles/print.css:1",
+         "print style sheet is missing"),
     Case("yaml-tab", project(manifest().replace("  language", "\tlanguage")), "manifest.yaml:3",
          "replace the tab with spaces"),
     Case("yaml-unquoted-colon", project(manifest().replace("title: Test Edition", "title: Moscow: A Letter")),
@@ -313,7 +324,8 @@ CASES = [
     Case("text-is-a-folder", project(manifest(texts="  - file: texts\n")), "manifest.yaml:7", "is a folder"),
     Case("print-css-syntax-error", project(styles__print_DOT_css="p {{ color: red;\n  margin: ; }}\n}}\nh1 {{\n"),
          "styles/print.css:", "warning: CSS syntax error", code=0),
-    Case("epub-css-unknown-property", project(styles__epub_DOT_css="p {{\n  colour: red;\n}}\n"),
+    Case("epub-css-unknown-property", project(styles__epub_DOT_css="p {{\n  colour: red;\n}}\n",
+                                              styles__print_DOT_css="p {{ margin: 0 }}\n"),
          "styles/epub.css:2", 'unknown property "colour" (did you mean "color"?)', code=0),
     Case("print-css-unknown-property", project(styles__print_DOT_css="p {{ text-indnet: 1em }}\n"),
          "styles/print.css:1", 'did you mean "text-indent"', code=0),

@@ -638,3 +638,221 @@ def test_seed_output_is_read_by_the_edition_reader(prefix):
     text = reader.parse_text(markdown, f"texts/{suggest_filename(result.front_matter)}", problems)
     assert [str(d) for d in problems.diagnostics] == []
     assert text is not None
+
+
+# --------------------------------------------------------------------------
+# archives' habits (issue 14): dates, letters, pseudonyms, HTML, languages, --add
+
+@pytest.mark.parametrize("text, iso", [
+    ("Coyoacán, 12. Mai 1938", "1938-05-12"),
+    ("le 1er mai 1938", "1938-05-01"),
+    ("Paris, 3 décembre 1871", "1871-12-03"),
+    ("México, 12 de mayo de 1938", "1938-05-12"),
+    ("Moskva, 12 maya 1938 g.", "1938-05-12"),
+    ("Berlin, den 3. März 1920", "1920-03-03"),
+    ("[London,] November 23, 1871", "1871-11-23"),
+    ("May 3/44", "1944-05-03"),
+])
+def test_datelines_in_several_languages(text, iso):
+    from edition.importer.dates import is_date_line
+
+    assert is_date_line(text).iso == iso
+
+
+LETTER_WITH_ADDRESS = """Leon Trotsky
+
+A Letter to the Editor
+
+Source: Writings of Leon Trotsky (1937–38), New York 1976, p. 311.
+
+
+Coyoacán, D.F.
+May 3/44
+
+Mr. John Smith
+Editor, The Weekly Review
+New York City
+Dear Sir:
+
+I have received your letter of April 20 and I thank you for the copy of the review. I regret that I cannot write the article you ask for.
+
+With best regards,
+
+Crux [Trotsky]
+
+Coyoacán, May 3, 1944
+
+P.S. The book will appear in the autumn.
+"""
+
+
+def test_inside_address_signature_with_place_and_two_digit_year():
+    result = import_text(LETTER_WITH_ADDRESS)
+    assert div(result.markdown, "dateline") == ["Coyoacán, D.F.", "May 3/44"]
+    assert paragraphs(result.markdown)[:4] == ["Mr. John Smith", "Editor, The Weekly Review", "New York City",
+                                               "Dear Sir:"]
+    assert div(result.markdown, "signature") == ["With best regards,", "Crux \\[Trotsky\\]", "Coyoacán, May 3, 1944"]
+    assert result.markdown.rstrip().endswith("P.S. The book will appear in the autumn.")
+    assert result.front_matter["date"] == "1944-05-03"
+    assert any("two-digit year, read as 1944: check the century" in line for line in result.review)
+    assert any("inside address" in line for line in result.review)
+
+
+def test_pseudonym_signature_gives_the_real_name():
+    raw = ("Dear Comrades,\n\nThe article you asked for follows in a week; I am finishing the last part of it now "
+           "and will send it by the next boat.\n\nComradely,\n\nCrux [Trotsky]\n")
+    result = import_text(raw)
+    assert result.front_matter["author"] == "Leon Trotsky"
+    assert any("pseudonym, Crux" in line for line in result.review)
+
+
+MIA_PAGE = """<html><head><meta name="author" content="Frederick Engels"></head><body>
+<p class="toplink"><a href="../index.htm">MIA</a> &gt; <a href="index.htm">Archive</a> &gt; Engels</p>
+<p class="title">Works of Frederick Engels 1890</p>
+<h1>On a Point of Tactics<br>
+A Reply</h1>
+<hr class="end">
+<p class="information"><span class="info">Written:</span> 4 March 1890;<br>
+<span class="info">Source:</span> Example Selected Works,<br>
+Volume Two, Moscow 1962;<br>
+<span class="info">Transcribed:</span> A. Volunteer.</p>
+<hr class="end">
+<p>The question was put to us in a letter, and we answer it here because it concerns every section of the party,
+not only the one that asked it. <sup class="enote"><a href="#n1">[1]</a></sup></p>
+<blockquote><p>“Every step of the movement,” a friend wrote, “is worth more than a dozen programmes.”</p></blockquote>
+<h3>The Answer</h3>
+<p>We agree with the friend, and we draw from his sentence a conclusion that he did not draw himself.</p>
+<pre class="verse">The first line of a song
+the second line of it</pre>
+<h3>Notes</h3>
+<p class="information"><a name="n1"><span class="info">1.</span></a> The letter came from a section in the provinces.</p>
+<p class="footer"><a href="index.htm">1890</a> | <a href="../index.htm">Works Index</a></p>
+</body></html>
+"""
+
+
+def test_html_page_reads_info_block_headings_quotes_verse_and_notes():
+    from edition.importer import import_html
+
+    result = import_html(MIA_PAGE.encode("utf-8"), source_name="page.html")
+    front = result.front_matter
+    assert front["title"] == "On a Point of Tactics" and front["subtitle"] == "A Reply"
+    assert front["author"] == "Frederick Engels"
+    assert front["date"] == "1890-03-04"
+    assert front["source"] == "Example Selected Works, Volume Two, Moscow 1962"
+    assert front["transcription"] == "Transcribed: A. Volunteer"
+    body = split(result.markdown)[1]
+    assert "not only the one that asked it.[^1]" in body
+    assert "\n> “Every step of the movement,” a friend wrote" in body
+    assert "\n## The Answer\n" in body
+    assert "The first line of a song\\\nthe second line of it" in body
+    assert "[^1]: The letter came from a section in the provinces." in body
+    assert "MIA" not in body and "Works Index" not in body
+
+
+def test_language_from_stop_words():
+    from edition.importer.language import detect_language
+
+    german = "Die Arbeiter haben in der Revolution nichts zu verlieren als ihre Ketten. Sie haben eine Welt zu " \
+             "gewinnen, und das ist die Lehre, die wir aus der Geschichte der Klassenkämpfe ziehen müssen."
+    english = "The workers have nothing to lose in the revolution but their chains. They have a world to win, " \
+              "and that is the lesson which we must draw from the history of the class struggles of the past."
+    assert detect_language(german)[0] == "de"
+    assert detect_language(english)[0] == "en"
+    assert detect_language("Too short.")[0] is None
+
+
+def test_add_texts_keeps_comments_and_refuses_parts():
+    from edition.importer.add import ManifestEditError, add_texts
+
+    manifest = ("edition:\n  title: X   # the title\n\ntexts:\n  - file: texts/one.md   # first\n    notes:\n"
+                "      - at: foo\n        note: bar\n\n# the end\n")
+    edited = add_texts(manifest, ["texts/two.md"])
+    assert edited == manifest.replace("        note: bar\n", "        note: bar\n  - file: texts/two.md\n")
+    with pytest.raises(ManifestEditError, match="parts"):
+        add_texts("edition:\n  title: X\nparts:\n  - title: One\n    texts: []\n", ["texts/two.md"])
+
+
+SPEECH = """Karl Example
+
+On the Land Question
+
+Speech at the Congress of the League, Geneva, 9 September 1867
+Originally published in Der Vorbote, No. 10, October 1867.
+Republished in Selected Speeches,
+Example Publishers, London 1935.
+Original Transcription: A. Volunteer
+Re-Marked up by: B. Volunteer
+Public Domain: Marxists Internet Archive (2010). You may freely copy this work.
+
+Citizens, the question of the land has been put on the agenda of this congress by the delegates of the
+agricultural sections, and it cannot be put off again.
+
+Top of the page
+"""
+
+
+def test_speech_header_occasion_republication_and_credits():
+    result = import_text(SPEECH)
+    front = result.front_matter
+    assert front["subtitle"] == "Speech at the Congress of the League, Geneva"
+    assert front["date"] == "1867-09-09"
+    assert front["source"] == "Selected Speeches, Example Publishers, London 1935."
+    assert front["transcription"] == "Original Transcription: A. Volunteer; Re-Marked up by: B. Volunteer"
+    assert paragraphs(result.markdown) == [
+        "Citizens, the question of the land has been put on the agenda of this congress by the delegates of the "
+        "agricultural sections, and it cannot be put off again."]
+
+
+def test_no_break_spaces_leave_the_author():
+    result = import_text("V. I.\u00a0\u00a0Lenin\n\nA Title of Some Length\n\nSource: Collected Works, Vol. 19.\n\n"
+                         "A paragraph that is long enough to be the body of the text and not a header line at all.\n")
+    assert result.front_matter["author"] == "V. I. Lenin"
+
+
+def test_html_note_links_written_as_bare_numbers():
+    from edition.importer import import_html
+
+    page = ("<html><body><h2>Anna Sample</h2><h1>A Short Article</h1>"
+            "<p class='information'><span class='info'>Source:</span> The Example Review, No. 3, May 1920.</p>"
+            "<p>The first sentence of the article, which is long enough to be taken for the body of the text"
+            "<sup><a href='#n1' name='r1'>1</a></sup> and goes on for a while.</p>"
+            "<h3>Notes</h3><p><a name='n1' href='#r1'>1</a> A note on the first sentence.</p></body></html>")
+    result = import_html(page)
+    body = split(result.markdown)[1]
+    assert "the body of the text[^1] and goes on" in body
+    assert "[^1]: A note on the first sentence." in body
+
+
+def test_reprint_line_spanish_letter_and_signature_as_written():
+    reprint = import_text("Jane Doe\n\nA Pamphlet\n\n(1970)\n\n\nPamphlet reprinted from The Example Worker, "
+                          "August 1970.\nSecond printing June 1975.\nTranscribed & marked up by A. Volunteer for "
+                          "the Marxists’ Internet Archive.\n\n\nThe first paragraph of the pamphlet, which is long "
+                          "enough to be taken for the body of the text by any reader.\n")
+    assert reprint.front_matter["source"] == "The Example Worker, August 1970. Second printing June 1975."
+    assert paragraphs(reprint.markdown)[0].startswith("The first paragraph")
+    letter = import_text("Escritos de Ejemplo (1929-1940)\n\nTras la reunión[1]\n\n22 de febrero de 1938\n\n"
+                         "Queridos amigos:\n\nRecibimos sus cartas y telegramas, que fueron de un gran valor para "
+                         "nosotros en estos días, y les contestamos con esta carta.\n\nEl folleto que les prometí está casi listo; "
+                         "lo enviaremos por el correo de la semana que viene, con la traducción del artículo.\n\n"
+                         "Con saludos fraternales,\n\n"
+                         "León Trotsky\n\n[1] Carta a los camaradas de Nueva York.\n")
+    front = letter.front_matter
+    assert (front["title"], front["date"], front["language"]) == ("Tras la reunión", "1938-02-22", "es")
+    assert front["author"] == "León Trotsky"  # as the signature writes it; only initials are expanded
+    assert div(letter.markdown, "signature") == ["Con saludos fraternales,", "León Trotsky"]
+    assert paragraphs(letter.markdown)[0] == "Queridos amigos:"  # the note mark goes to the next paragraph
+    assert "con esta carta.[^1]" in letter.markdown
+
+
+def test_mojibake_repaired_and_dateline_under_an_introduction():
+    raw = ("Letter to a Friend\n\nFirst Published: Example Review, Vol.1 No.5, October 1940, pp.12-13.\n\n"
+           "This letter is one of a series published in this issue under the heading Trotskyâ€™s Last Letters.\n\n"
+           "August 3, 1940\n\nDear Mr. ...\n\nMy old friends have told me that your friendship is indefatigable "
+           "â€“ and that is more precious now than ever, when so many friends fall away.\n\n"
+           "Sincerely yours,\n\nL. TROTSKY\n")
+    result = import_text(raw)
+    assert "Trotsky’s Last Letters" in result.markdown and "â€" not in result.markdown
+    assert "indefatigable – and" in result.markdown
+    assert result.front_matter["date"] == "1940-08-03"  # the letter's dateline, not the publication
+    assert not any("may be a heading: Dear Mr." in line for line in result.review)

@@ -186,12 +186,19 @@ def test_corpus_page(page):
     page_words = len(words(" ".join(raw[no - 1] for no in text.body_lines)))
     imported = len(body_words(text.markdown))
     assert abs(imported - page_words) <= 0.01 * page_words, (imported, page_words)
-    # the HTML import says the same, only setting apart what the markup marks (headings, quotations)
+    # the HTML import says the same, only setting apart what the markup marks (headings, quotations, italics)
+    # and adding what only the page's meta data says (an author the page's text does not name)
     assert abs(len(body_words(page_html.markdown)) - imported) <= 0.01 * imported
-    assert _plain(page_html.markdown) == _plain(text.markdown)
+    assert _plain(split(page_html.markdown)[1]) == _plain(split(text.markdown)[1])
+    html_front, text_front = page_html.front_matter, text.front_matter
+    assert {k: v for k, v in html_front.items() if k in text_front} == text_front
+    for key in set(html_front) - set(text_front):
+        assert any(f"from the page's meta data" in line for line in page_html.review), key
 
 
 def _plain(markdown: str) -> str:
+    """Markdown without what only HTML knows: headings, block quotes, italics."""
+    markdown = re.sub(r"(?<!\\)\*", "", markdown)
     return re.sub(r"^(?:## |> ?)", "", markdown, flags=re.MULTILINE).replace("\n>\n", "\n\n")
 
 
@@ -328,3 +335,21 @@ def test_add_keeps_the_manifest_layout(tmp_path):
     assert after.startswith(before.rstrip("\n")) and after.rstrip("\n").split("\n")[-2:] == added
     assert main(["import", str(files[0]), "--add", "--manifest", str(manifest)]) == 2  # exists: nothing written
     assert manifest.read_text(encoding="utf-8") == after
+
+
+def test_import_errors_are_clear_and_write_nothing(tmp_path, capsys):
+    from edition.cli import main
+
+    project = tmp_path / "edition"
+    assert main(["new", str(project)]) == 0
+    manifest = project / "manifest.yaml"
+    before = manifest.read_text(encoding="utf-8")
+    assert main(["import", str(tmp_path / "missing.html"), "--add", "--manifest", str(manifest)]) == 2
+    assert "missing.html:1:1: file not found" in capsys.readouterr().err
+    parts = before.replace("\ntexts:\n", "\nparts:\n  - title: One\n    texts:\n", 1)
+    parts = parts.replace("\n  - file: texts/first-text.md", "\n      - file: texts/first-text.md")
+    manifest.write_text(parts, encoding="utf-8")
+    assert main(["import", str(FIXTURES / "french.txt"), "--add", "--manifest", str(manifest)]) == 2
+    assert "parts" in capsys.readouterr().err
+    assert manifest.read_text(encoding="utf-8") == parts
+    assert sorted(p.name for p in (project / "texts").iterdir()) == ["first-text.md"]

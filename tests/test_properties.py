@@ -73,7 +73,8 @@ texts:
       - find: {find}
         replace: {replace}
 """
-BODY = "A plain paragraph with “quoted” words, once and forever.\n\n> A quotation *in italics* here.\n\n- an item[^1]\n\n[^1]: Its note.\n"
+BODY = ("A plain paragraph with “quoted” words, once and forever.\n\n> A quotation *in italics* here.\n\n"
+        "- an item[^1]\n\n[^1]: Its note.\n")
 
 
 def _load(phrase: str, find: str, replace: str, body: str = BODY):

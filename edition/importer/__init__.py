@@ -1,32 +1,30 @@
-"""Importing raw archive texts (plain text or saved HTML pages) -> a text file.
+"""Importing archive texts (plain text or saved HTML pages) -> a text file.
 
-`edition import RAW.txt` reads a text as copied from the Marxists Internet
-Archive (MIA), the Encyclopaedia of Trotskyism On-Line (ETOL), a MediaWiki
-mirror or the like, and writes it in the text format described in the README:
-YAML front matter, then a Markdown body.
+`edition import PAGE.txt` reads a text as copied from the Marxists Internet Archive (MIA),
+the Encyclopaedia of Trotskyism On-Line (ETOL), a MediaWiki copy, a reprint site or the like;
+`edition import PAGE.html` reads the saved page itself. Both write the text format described
+in the README: YAML front matter, then a Markdown body.
 
-The importer works from the general habits of such archives, never from
-particular files, and it is conservative: what it is sure of it does (and
-lists in `guesses`), what it only suspects it leaves as it was and lists in
-`review`.  The words of the text are kept, in their order; only the archive's
-furniture (navigation, credits, header fields) is moved or dropped.
+The importer works from the general habits of such archives, never from particular files,
+and it is conservative: what it is sure of it does (and lists in `guesses`), what it only
+suspects it leaves as it was and lists in `review`, which says what it saw and never states a
+guess as a fact. The words of the text are kept, in their order; only the archive's furniture
+(navigation, credits, header fields, comment forms) is moved or dropped.
 
-The pipeline:
+The pipeline, one module a stage:
 
-1. clean the lines (white space, invisible characters) and drop navigation
-   lines ("Main Page", "Next | Previous", "Last updated: …", "Retrieved from …");
-2. read the header: title, author, date lines, MIA fields ("Written:",
-   "Source:" …), ETOL lines ("From Fourth International, …", "Transcribed &
-   marked up by …"), bracketed sources ("[Writings of …, p. 44]"), "Extract";
-3. cut the body into blocks at blank lines and take off the letter furniture
-   (an opening date line, closing lines and signatures) and a trailing notes
-   section;
-4. turn blocks into paragraphs (hard-wrapped lines are joined; list items and
-   paragraphs written without blank lines between them are split);
-5. classify paragraphs: section headings, numbered lists, block quotes,
-   capitalised lead-ins;
-6. write Markdown: escape what Markdown would misread, turn note markers into
-   `[^n]`, put the front matter on top.
+0. `html`: a saved page -> the lines a browser copy gives, each with a hint of what the
+   markup says it is (heading, info block, navigation, quotation, verse, note);
+1. `lines`: clean the lines and drop navigation, breadcrumbs and comment forms;
+2. `header`: title, subtitle, author, date, source and credits (MIA info blocks, ETOL
+   lines, collection and letter headings, pseudonyms), with `dates` in several languages;
+3. `letter`: the letter's furniture: dateline, inside address, closing lines, signature, P.S.;
+4. `notes`: the notes sections, in one or two series;
+5. `blocks`: paragraphs out of blocks, then headings, lists, block quotes and separators;
+6. `markdown`: escapes, note references, italics, divs and the front matter;
+
+`pipeline` puts them together, `language` tells the language from common words, and `add`
+appends imported files to a manifest.
 """
 
 from .base import ImportResult

@@ -20,6 +20,7 @@ class Line:
     text: str     # stripped, inner runs of spaces collapsed
     indent: int   # leading white space (a tab counts 4)
     hint: str = ""  # what the HTML says the line is ("h1", "info", "quote", "note" …); "" for plain text
+    italics: tuple[str, ...] = ()  # phrases the HTML sets in italics (<em>, <i>, <cite>), in order
 
 
 @dataclass
@@ -31,6 +32,7 @@ class Para:
     indented: bool = False  # all its lines indented more than the text's usual
     kind: str = "para"      # para | heading | item | quote | verse | break
     hint: str = ""          # the HTML's hint for its first line (see html.py)
+    italics: tuple[str, ...] = ()  # phrases in italics, in order (from HTML)
     item: tuple | None = None  # (ordinal, delimiter, label kind) for list items
 
 

@@ -78,7 +78,8 @@ def block_to_paras(block: Block, index: int, base_indent: int, report: Report) -
     """Splits a block into paragraphs (list items, unblanked paragraphs) and joins wrapped lines."""
     if block[0].hint == "verse":
         return [Para(no=block[0].no, text="\n".join(line.text for line in block), nlines=len(block),
-                     block=index, kind="verse", hint="verse")]
+                     block=index, kind="verse", hint="verse",
+                     italics=tuple(p for line in block for p in line.italics))]
     starts = {0}
     line_texts = [line.text for line in block]
     eligible = [t if k == 0 or ends_sentence(line_texts[k - 1]) else None for k, t in enumerate(line_texts)]
@@ -112,11 +113,12 @@ def block_to_paras(block: Block, index: int, base_indent: int, report: Report) -
                 report.check(f"line {line.no}: hyphen at the end of a wrapped line kept: {short(line.text[-30:], 30)}")
         if lines[0].hint == "verse":  # a poem's lines stay lines
             paras.append(Para(no=lines[0].no, text="\n".join(l.text for l in lines), nlines=len(lines),
-                              block=index, kind="verse", hint="verse"))
+                              block=index, kind="verse", hint="verse",
+                              italics=tuple(p for l in lines for p in l.italics)))
             continue
         paras.append(Para(no=lines[0].no, text=join_lines([l.text for l in lines]), nlines=len(lines),
                           block=index, indented=all(l.indent >= base_indent + 2 for l in lines),
-                          hint=lines[0].hint))
+                          hint=lines[0].hint, italics=tuple(p for l in lines for p in l.italics)))
     return paras
 
 

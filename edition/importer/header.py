@@ -46,7 +46,7 @@ LANGUAGE_WORDS = r"(?:English|French|German|Russian|Spanish|Italian|Yiddish|Poli
 ETOL_SOURCE = re.compile(
     r"^(?P<kind>First published in|First published|Originally published|Published in|Published|"
     r"Republished in|Republished|Reprinted in|Reprinted|Printed in|From|This version from|Source:?|"
-    r"Text from|Taken from)\s+(?:(?:in|into)\s+" + LANGUAGE_WORDS + r"\s+)?(?:in\s+|by\s+)?"
+    r"Text from|Taken from|(?:[A-Z][a-z]+\s+)?(?:reprinted|republished|reproduced|taken|copied) (?:from|in))\s+(?:(?:in|into)\s+" + LANGUAGE_WORDS + r"\s+)?(?:in\s+|by\s+)?"
     r"(?P<value>(?:the\s+)?[A-Z*“\"‘].*)$")
 # "Speech at …", "Report to …", "Delivered at …": what the text was, with where and when
 OCCASION_LINE = re.compile(r"^(?:Speech|Address|Report|Lecture|Talk|Delivered|Given|Read)\s+(?:at|to|before|in|on)\s+\S")
@@ -73,9 +73,11 @@ CREDIT_LINE = re.compile(
     r"Checked|Thanks to|With thanks to|Courtesy of)\b", re.IGNORECASE)
 SALUTATION = re.compile(
     r"^(?:(Dear|My dear|Dearest|Esteemed|Respected|Comrades?|Friends|Gentlemen|Sirs?|Madam|To the|Lieber|Liebe|"
-    r"Werter|Werte|Sehr geehrter|Cher|Chère|Chers|Mon cher|Ma chère|Querido|Querida|Estimado|Estimada|Caro|Cara|"
+    r"Werter|Werte|Sehr geehrter|Cher|Chère|Chers|Chères|Mon cher|Ma chère|Queridos?|Queridas?|Estimados?|"
+    r"Estimadas?|Caro|Cara|Cari|Care|"
     r"Уважаемый|Дорогой|Дорогая)\b.{0,60}[,:!]"
-    r"|(?:Dear|My dear|Dearest|Lieber|Liebe|Cher|Chère|Querido|Querida|Caro|Cara)(?:\s+[A-Z][\w.’'-]*){1,3})$")
+    r"|(?:Dear|My dear|Dearest|Lieber|Liebe|Cher|Chère|Queridos?|Queridas?|Caro|Cara)"
+    r"(?:\s+[A-Z][\w.’'-]*){1,3}(?:\s*(?:\.\.\.|…))?)$")
 EXTRACT_WORD = re.compile(r"\b(extracts?|excerpts?|excerpted|extracted)\b", re.IGNORECASE)
 EXTRACT_LINE = re.compile(r"^[(\[]?\s*(?:Extracts?|Excerpts?|Abridged)\b[\s,:.–—-]*(?P<rest>.*?)\s*[)\]]?\.?$",
                           re.IGNORECASE)
@@ -158,7 +160,9 @@ def read_header(lines: list[Line], report: Report) -> tuple[Header, int]:
             header.extract = header.extract or EXTRACT_WORD.search(text) is not None
             closed = True
             continue
-        if header.last_field and _continues_field(text, line):
+        if header.last_field and (_continues_field(text, line) or (
+                header.last_field in ("source", "publisher", "published") and line.hint in ("", "info")
+                and FIELD_LINE.match(text) is None and looks_bibliographic(text))):
             _continue_field(header, text, line.no, report)
             continue
         header.last_field = None
@@ -173,7 +177,12 @@ def read_header(lines: list[Line], report: Report) -> tuple[Header, int]:
                 break
             header.add_date(RANK_HEADER, is_date_line(text) or find_date(text), line.no, "date line")
             if OCCASION_LINE.match(text):
-                report.guess(f"line {line.no} describes the occasion (kept out of the body): {short(text)}")
+                occasion = _without_final_date(text)
+                if header.subtitle is None and occasion:
+                    header.subtitle = occasion
+                    report.guess(f"subtitle from line {line.no} (the occasion): {short(occasion)}")
+                else:
+                    report.check(f"line {line.no} describes the occasion; only its date is kept: {short(text)}")
             closed = True
             continue
         if SALUTATION.match(text) or is_body_like(text) or is_place_over_date(lines, index):
@@ -191,6 +200,13 @@ def read_header(lines: list[Line], report: Report) -> tuple[Header, int]:
         index = len(lines)
     _title_and_author(groups, header, report)
     return header, index
+
+
+def _without_final_date(text: str) -> str:
+    found = find_date(text)
+    if found and not text[found.end:].strip(" .)]"):
+        return text[: found.start].rstrip(" ,;–—-([").strip()
+    return text.rstrip(".")
 
 
 def _next_is_metadata(lines: list[Line], index: int) -> bool:
@@ -289,8 +305,9 @@ def looks_bibliographic(text: str) -> bool:
 def _read_header_line(text: str, no: int, header: Header, report: Report) -> bool:
     """ETOL source and credit lines, bracketed sources, "(Month Year)", "Extract, date"."""
     etol = ETOL_SOURCE.match(text)
-    if etol and len(text) <= 300 and (looks_bibliographic(text) or etol["kind"].lower().startswith(
-            ("this version", "republished", "reprinted", "originally", "first published", "text from", "taken from"))):
+    if etol and len(text) <= 300 and (looks_bibliographic(text) or re.search(
+            r"this version|republished|reprinted|reproduced|originally|first published|text from|taken from",
+            etol["kind"], re.IGNORECASE)):
         value = etol["value"].strip()
         if etol["kind"].lower().startswith(("originally", "first published")) and not header.source:
             header.published = header.published or (_take_mark(header, _field_value(value), no, "source line"), no)
@@ -500,4 +517,6 @@ def choose_date(header: Header, report: Report) -> tuple[str | None, str | None]
     if ranked[0][0] >= RANK_PUBLISHED:
         report.check(f"date {best.iso} taken from the publication details on line {no}: check the date of writing")
     report.guess(f"date from line {no} ({origin}): {best.iso} ({best.text})")
+    if re.search(r"/\s*\d\d$", best.text):
+        report.check(f"date {best.text} on line {no} has a two-digit year, read as {best.iso[:4]}: check the century")
     return best.iso, (best.text if best.text != best.iso else None)

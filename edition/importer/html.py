@@ -12,6 +12,12 @@ which the later stages use where plain text can only guess:
 - "quote": inside <blockquote>; "verse": <pre> or a verse/poem class (line breaks kept);
 - "notes-heading": a heading over the notes; "note": a note (an element with a note anchor).
 
+Phrases in <em>, <i> or <cite> are remembered with their line and set in italics when the
+paragraph is written (see markdown.emphasize); a copied text has no italics.
+
+A note link written as a bare number (`<sup><a href="#n1">1</a></sup>`), which a copied text
+shows glued to the word, is read as the marker "[1]".
+
 MediaWiki pages (Wikipedia, Wikisource, wiki mirrors) are read from their content element, with
 the edit links, contents box and navigation boxes left out; their references list becomes a
 notes section ("[1] …").
@@ -46,6 +52,10 @@ VERSE_CLASSES = {"verse", "poem", "poetry", "lyrics"}
 NOTE_ANCHOR = re.compile(r"^(?:n|fn|note|footnote|endnote|ftn|cite_note-)?\d{1,3}(?:\*|s|a|t)?$", re.IGNORECASE)
 
 
+BARE_MARK = re.compile(r"(\d{1,3}\*?)")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def decode_html(data: bytes) -> str:
     """UTF-8 if the bytes are UTF-8, else the page's declared charset (ISO-8859-1 read as Windows-1252)."""
     try:
@@ -68,14 +78,26 @@ def is_mediawiki(root) -> bool:
         any("MediaWiki" in g for g in generator)
 
 
-def read_html(text: str) -> list[Line]:
-    """The page's lines, as a browser copy gives them, with hints (see the module docstring)."""
+def read_html(text: str) -> tuple[list[Line], dict[str, str]]:
+    """The page's lines, as a browser copy gives them, with hints (see the module docstring), and
+    its meta data ({"author": …} from <meta name="author">)."""
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
-    root = lxml.html.document_fromstring(text)
+    text = CONTROL.sub("", text)
+    if not text.strip():
+        return [], {}
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return [], {}
+    meta = {}
+    for element in root.xpath("//meta[@name][@content]"):
+        name = element.get("name").strip().lower()
+        if name == "author" and element.get("content").strip():
+            meta["author"] = " ".join(element.get("content").split())
     if is_mediawiki(root):
-        return _Writer().run(_mediawiki_body(root))
+        return _Writer().run(_mediawiki_body(root)), meta
     body = root.find("body")
-    return _Writer().run(body if body is not None else root)
+    return _Writer().run(body if body is not None else root), meta
 
 
 def _classes(element) -> set[str]:
@@ -125,6 +147,8 @@ class _Writer:
         self.current_no = 0      # its source line
         self.hint = ""
         self.pending_blank = 0   # blank lines owed before the next text
+        self.italics: list[str] = []  # phrases in italics on the current line
+        self.in_italics = False
 
     def run(self, root) -> list[Line]:
         self._walk(root, "", False)
@@ -138,9 +162,10 @@ class _Writer:
             if self.lines and self.pending_blank:
                 for _ in range(self.pending_blank):
                     self.lines.append(Line(self.current_no, "", 0))
-            self.lines.append(Line(self.current_no, collapse_spaces(text), 0, self.hint))
+            self.lines.append(Line(self.current_no, collapse_spaces(text), 0, self.hint, tuple(self.italics)))
             self.pending_blank = 0
         self.current = ""
+        self.italics = []
 
     def _break_block(self, blank: int = 1) -> None:
         self._flush()
@@ -187,11 +212,25 @@ class _Writer:
             return
         if block:
             self._break_block()
+        if tag == "a" and (element.get("href") or "").startswith("#"):
+            number = BARE_MARK.fullmatch(element.text_content().strip())
+            if number and self.current.strip():  # a note link written as a bare number: "word<sup>1</sup>"
+                self._text(f"[{number[1]}]", element, hint, pre)
+                return
+        italic = tag in ("em", "i", "cite") and not self.in_italics
+        if italic:
+            self.in_italics = True
+            start, lines_before = len(self.current), len(self.lines)
         self._text(element.text or "", element, hint, pre)
         for child in element:
             self._walk(child, hint, pre)
             if child.tail:
                 self._text(child.tail, child, hint, pre)
+        if italic:
+            self.in_italics = False
+            phrase = collapse_spaces(self.current[start:]).strip() if len(self.lines) == lines_before else ""
+            if phrase and re.search(r"\w", phrase):
+                self.italics.append(phrase)
         if block:
             self._break_block()
 

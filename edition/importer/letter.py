@@ -8,11 +8,20 @@ from .base import Line, Report
 from .words import TITLE_WORDS, ends_sentence, is_name_like
 from .dates import is_date_line
 from .lines import Block
-from .header import PSEUDONYM, RANK_LETTER, Header, is_place_over_date
+from .header import PSEUDONYM, RANK_LETTER, SALUTATION, Header, is_place_over_date
+
 
 def take_dateline(blocks: list[Block], header: Header, report: Report) -> list[Line]:
     """An opening date line ("November 6, 1944", "Coyoacan, May 3, 1938"), perhaps under a place line."""
     if not blocks:
+        return []
+    if len(blocks) >= 3 and not is_date_line(blocks[0][0].text) and len(blocks[1]) <= 2 \
+            and is_date_line(blocks[1][-1].text) and SALUTATION.match(blocks[2][0].text):
+        # a paragraph of the archive's before the letter's dateline: the dateline stays where it is,
+        # but its date is the letter's
+        line = blocks[1][-1]
+        header.add_date(RANK_LETTER, is_date_line(line.text), line.no, "dateline")
+        report.guess(f"line {line.no} is the letter's dateline, under a paragraph that comes before the letter")
         return []
     block = blocks[0]
     taken = 2 if len(block) > 1 and is_place_over_date(block, 0) else 1
@@ -28,6 +37,28 @@ def take_dateline(blocks: list[Block], header: Header, report: Report) -> list[L
     return block[:taken]
 
 
+def split_address(blocks: list[Block], report: Report) -> None:
+    """An inside address over a salutation ("Mr. John Smith / Editor, The Nation / New York"): its
+    lines are kept apart, one paragraph a line, instead of being joined as wrapped lines. So is a
+    salutation written under it without a blank line."""
+    for index, block in enumerate(blocks[:3]):
+        lines = [line.text for line in block]
+        salutation = next((k for k, text in enumerate(lines) if SALUTATION.match(text)), None)
+        address = lines[:salutation] if salutation is not None else lines
+        if salutation is None and not (index + 1 < len(blocks) and SALUTATION.match(blocks[index + 1][0].text)):
+            continue
+        if not 2 <= len(address) <= 6 or not all(_is_address_line(text) for text in address):
+            continue
+        blocks[index: index + 1] = [[line] for line in block]
+        report.check(f"lines {block[0].no}–{block[len(address) - 1].no} above the salutation are kept one paragraph "
+                     "a line (an inside address?)")
+        return
+
+
+def _is_address_line(text: str) -> bool:
+    return len(text.split()) <= 8 and not re.search(r"[a-z]{3,}[.!?]$", text) and text[:1].isupper()
+
+
 VALEDICTION = re.compile(
     r"^(?:(?:with|my|our|best|warm(?:est)?|kind(?:est)?|fraternal|comradely|friendly|revolutionary|"
     r"bolshevik|communist|socialist|cordial|hearty|heartiest|heartfelt|many|firm|affectionate)\b.{0,40}?"
@@ -38,7 +69,7 @@ VALEDICTION = re.compile(
     # German, French, Spanish, Italian closings
     r"(?:mit\s+)?(?:\w+em\s+)?gru(?:ß|ss)(?:en)?|(?:mit\s+)?(?:\w+en\s+)?grü(?:ß|ss)en|dein|deine|ihr|ihre|euer|eure|"
     r"salut(?:ations)?(?:\s+\w+){0,2}|fraternellement|cordialement|bien\s+à\s+(?:vous|toi)|(?:à\s+)?(?:toi|vous)|"
-    r"saludos(?:\s+\w+){0,2}|un\s+abrazo(?:\s+\w+){0,2}|fraternalmente|tuyo|suyo|"
+    r"(?:con\s+)?(?:\w+\s+)?saludos(?:\s+\w+){0,2}|un\s+abrazo(?:\s+\w+){0,2}|fraternalmente|tuyo|suyo|"
     r"saluti(?:\s+\w+){0,2}|fraternamente|tuo|vostro)\s*[,.!]?$",
     re.IGNORECASE)
 PS_LINE = re.compile(r"^P\.\s?P?\.?\s?S\.|^PS\b|^P\.S\b")

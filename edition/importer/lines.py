@@ -11,6 +11,7 @@ from .words import is_title_case
 # 1. Lines and navigation
 
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"), None)
+_INVISIBLE.update(dict.fromkeys([*range(0x00, 0x09), 0x0b, *range(0x0e, 0x20), 0x7f], None))  # control characters
 
 NAV_PATTERNS = [re.compile(p, re.IGNORECASE) for p in (
     r"^(main page|index|contents|table of contents|home|top|top of (the )?page|back to top|"
@@ -18,7 +19,8 @@ NAV_PATTERNS = [re.compile(p, re.IGNORECASE) for p in (
     r"view history|view source|tools|personal tools|namespaces|variants|more|page|discussion|"
     r"log in|create account|what links here|related changes|special pages|printable version|"
     r"permanent link|page information|cite this page|languages|privacy policy|disclaimers|"
-    r"random page|recent changes|help|print|print this page|\[edit\])$",
+    r"random page|recent changes|help|print|print this page|\[edit\]|special pages\s*:?|tools\s*:?|"
+    r"actions\s*:?|general\s*:?|in other projects)$",
     r"^from marxists(-[a-z]+)?$",
     r"^from wikipedia, the free encyclopedia$",
     r"^jump to\b.*(navigation|search)",
@@ -56,9 +58,29 @@ COMMENT_FORM = re.compile(
 
 
 
+MOJIBAKE = re.compile("â€[™“”˜œ\u009d¦“–—]|Ã[©¨¤¶¼ª«§¡­³±º¹²´]")
+
+
+def repair_mojibake(text: str) -> str:
+    """UTF-8 read as Windows-1252 ("Trotskyâ€™s", "KÃ¤uzchen"), as copies of pages often have it:
+    decoded again when that removes every such sequence and breaks nothing."""
+    if not MOJIBAKE.search(text):
+        return text
+    repaired = []
+    for line in text.split("\n"):
+        if MOJIBAKE.search(line):
+            try:
+                line = line.encode("cp1252").decode("utf-8")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                pass
+        repaired.append(line)
+    return "\n".join(repaired)
+
+
 def clean_lines(raw: str) -> list[Line]:
     lines = []
     text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = repair_mojibake(text)
     for number, original in enumerate(text.split("\n"), start=1):
         original = original.translate(_INVISIBLE).replace("\t", "    ").rstrip()
         stripped = original.strip()

@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 import yaml
+from markdown_it import MarkdownIt
 
 from .base import Line, Notes, Para, Report
 from .words import PARTICLES
@@ -116,16 +117,45 @@ def finish(text: str) -> str:
     return re.sub(r"\x00(\d+)(s?)\x01", lambda m: f"[^{m[1]}{'*' if m[2] else ''}]", text)
 
 
-def render_text(text: str, linker: NoteLinker | None, smallcaps: bool = True) -> str:
-    """A paragraph's Markdown: lead-in as small caps, escapes, note references."""
+def render_text(text: str, linker: NoteLinker | None, smallcaps: bool = True,
+                italics: tuple[str, ...] = ()) -> str:
+    """A paragraph's Markdown: lead-in as small caps, escapes, note references, italics."""
     if linker:
         text = linker.link(text)
     found = lead_in(text) if smallcaps else None
     if found:
         number, words, rest = found
         number = escape_start(escape_inline(number)) + " " if number else ""
-        return f"{number}[{escape_inline(words)}]{{.smallcaps}} " + finish(escape_inline(rest))
-    return finish(escape_start(escape_inline(text)))
+        return emphasize(f"{number}[{escape_inline(words)}]{{.smallcaps}} " + finish(escape_inline(rest)), italics)
+    return emphasize(finish(escape_start(escape_inline(text))), italics)
+
+
+_INLINE = MarkdownIt("commonmark")
+
+
+def emphasize(markdown: str, phrases: tuple[str, ...]) -> str:
+    """Sets the phrases (in order) in italics: `*phrase*`, each only where CommonMark reads the
+    asterisks as emphasis (a phrase it would not, e.g. glued to a letter after a quotation mark,
+    stays roman)."""
+    if not phrases:
+        return markdown
+    cursor = 0
+    count = _emphases(markdown)
+    for phrase in phrases:
+        escaped = escape_inline(phrase)
+        at = markdown.find(escaped, cursor)
+        if at < 0:
+            continue
+        candidate = markdown[:at] + "*" + escaped + "*" + markdown[at + len(escaped):]
+        if _emphases(candidate) == count + 1:
+            markdown, count = candidate, count + 1
+            cursor = at + len(escaped) + 2
+    return markdown
+
+
+def _emphases(markdown: str) -> int:
+    return sum(child.type == "em_open" for token in _INLINE.parse(markdown) if token.children
+               for child in token.children)
 
 
 def render_body(paras: list[Para], linker: NoteLinker) -> list[str]:
@@ -141,7 +171,7 @@ def render_body(paras: list[Para], linker: NoteLinker) -> list[str]:
             items = paras[index:end]
             tight = len({item.block for item in items}) == 1  # written without blank lines between
             out.append(("\n" if tight else "\n\n").join(
-                f"{item.item[0]}{item.item[1]} {render_text(item.text, linker)}" for item in items))
+                f"{item.item[0]}{item.item[1]} {render_text(item.text, linker, italics=item.italics)}" for item in items))
             index = end
             continue
         if para.kind == "break":
@@ -149,22 +179,23 @@ def render_body(paras: list[Para], linker: NoteLinker) -> list[str]:
             index += 1
             continue
         if para.kind == "verse":
-            lines = [render_text(line, linker, smallcaps=False) for line in para.text.split("\n")]
+            lines = [render_text(line, linker, smallcaps=False, italics=para.italics)
+                     for line in para.text.split("\n")]
             out.append("\\\n".join(lines))
             index += 1
             continue
         if para.kind == "heading":
-            text = render_text(para.text, linker, smallcaps=False)
+            text = render_text(para.text, linker, smallcaps=False, italics=para.italics)
             out.append("## " + (text[:-1] + "\\#" if text.endswith("#") else text))
         elif para.kind == "quote":
-            quote = [render_text(para.text, linker)]
+            quote = [render_text(para.text, linker, italics=para.italics)]
             while index + 1 < len(paras) and paras[index + 1].kind == "quote" \
                     and paras[index + 1].indented == para.indented:
                 index += 1
-                quote.append(render_text(paras[index].text, linker))
+                quote.append(render_text(paras[index].text, linker, italics=paras[index].italics))
             out.append("\n>\n".join("> " + q for q in quote))
         else:
-            out.append(render_text(para.text, linker))
+            out.append(render_text(para.text, linker, italics=para.italics))
         index += 1
     return out
 

@@ -10,8 +10,8 @@ from .dates import is_date_line
 from .language import detect_language
 from .html import decode_html, read_html
 from .lines import Block, clean_lines, cut_comment_form, drop_navigation, split_blocks
-from .header import PSEUDONYM, RANK_LETTER, Header, choose_date, known_author, read_header
-from .letter import PS_LINE, is_signature_name, is_valediction, take_dateline, take_signature
+from .header import PSEUDONYM, RANK_LETTER, SALUTATION, Header, choose_date, header_text, known_author, read_header
+from .letter import PS_LINE, is_signature_name, is_valediction, split_address, take_dateline, take_signature
 from .notes import SUP_CLASS, take_notes
 from .blocks import EDIT_SUFFIX, blocks_to_paras, classify
 from .markdown import NoteLinker, front_matter_yaml, render_body, render_div, render_notes, render_text
@@ -27,10 +27,12 @@ def import_text(raw: str, *, source_name: str = "<raw>") -> ImportResult:
 def import_html(data: bytes | str, *, source_name: str = "<page>") -> ImportResult:
     """Turns a saved archive page (MIA, ETOL, MediaWiki …) into the Markdown text format."""
     text = decode_html(data) if isinstance(data, bytes) else data
-    return import_lines(read_html(text), source_name=source_name, html=True)
+    lines, meta = read_html(text)
+    return import_lines(lines, source_name=source_name, html=True, meta=meta)
 
 
-def import_lines(lines: list[Line], *, source_name: str = "<raw>", html: bool = False) -> ImportResult:
+def import_lines(lines: list[Line], *, source_name: str = "<raw>", html: bool = False,
+                 meta: dict | None = None) -> ImportResult:
     """The pipeline on cleaned lines (from a text, or read out of an HTML page with hints)."""
     report = Report()
     lines = cut_comment_form(drop_navigation(lines, report), report)
@@ -39,6 +41,7 @@ def import_lines(lines: list[Line], *, source_name: str = "<raw>", html: bool = 
     blocks = _strip_edit_links(blocks)
 
     dateline = take_dateline(blocks, header, report)
+    split_address(blocks, report)
     notes = take_notes(blocks, report, header_marks=[n for n, _, _ in header.marks])
     drop_trailing_links(blocks, report)
     signature, postscripts = take_signature(blocks, report)
@@ -53,6 +56,8 @@ def import_lines(lines: list[Line], *, source_name: str = "<raw>", html: bool = 
 
     _check_reprint_introduction(paras, header, report)
     body_texts = [p.text for p in paras + tail]
+    if header.author is None and not header.author_hint and (meta or {}).get("author"):
+        _author_from_meta(header, meta["author"], signature, report)
     front = _front_matter(header, signature, body_texts, report, source_name)
     numbers = [n for n, _, _ in notes.notes] if notes else []
     header_refs = _header_marks(header, numbers, report)
@@ -67,7 +72,7 @@ def import_lines(lines: list[Line], *, source_name: str = "<raw>", html: bool = 
     parts += body
     if signature:
         parts.append(render_div("signature", signature))
-    parts += [render_text(p.text, linker) for p in tail]
+    parts += [render_text(p.text, linker, italics=p.italics) for p in tail]
     _nest_notes(notes, linker, report)
     parts += render_notes(notes)
     _check_notes(notes, linker, body_texts, report)
@@ -93,6 +98,18 @@ def _check_reprint_introduction(paras: list, header: Header, report: Report) -> 
     if named:
         report.check(f"lines {before[0].no}–{before[-1].no}, before the separator at line {paras[breaks[0]].no}, "
                      f"name {named}, which the credits thank: they may be its introduction, not the text")
+
+
+def _author_from_meta(header: Header, value: str, signature: list[Line], report: Report) -> None:
+    """The page's <meta name="author">, when neither the header nor a signature names the author."""
+    if any(is_name_like(line.text) or PSEUDONYM.match(line.text) for line in signature):
+        return  # the signature will say
+    names = [name.strip() for name in re.split(r"\s+(?:and|&|und|et|y)\s+|\s*;\s*", value) if name.strip()]
+    names = [known_author(name) or name for name in names]
+    if not names or not all(is_name_like(name) or known_author(name) for name in names):
+        return
+    header.author = names[0] if len(names) == 1 else names
+    report.check(f"author from the page's meta data (<meta name=\"author\">): {value}")
 
 
 def _nest_notes(notes: Notes | None, linker: NoteLinker, report: Report) -> None:
@@ -130,7 +147,8 @@ def _header_marks(header: Header, numbers: list[str], report: Report) -> list[st
 
 def _append_to_first_paragraph(parts: list[str], refs: str) -> None:
     for index, part in enumerate(parts):
-        if not part.startswith(("#", ">", ":::", "* * *")) and not re.match(r"\d+[.)] ", part):
+        if not part.startswith(("#", ">", ":::", "* * *")) and not re.match(r"\d+[.)] ", part) \
+                and not SALUTATION.match(part):
             parts[index] = part + refs
             return
     parts.append(refs)
@@ -142,7 +160,10 @@ def drop_trailing_links(blocks: list[Block], report: Report) -> None:
     dropped = 0
     while blocks and dropped < 3:
         block = blocks[-1]
-        if not all(_is_link_like(line.text) for line in block) or len(blocks) < 2:
+        # one short line, not marked by the page as verse, a quotation or a heading (a poem's stanza
+        # has several lines and stays)
+        if len(block) != 1 or block[0].hint not in ("", "nav") or not _is_link_like(block[0].text) \
+                or len(blocks) < 2:
             break
         for line in block:
             report.guess(f"dropped line {line.no} after the text (a link?): {short(line.text)}")
@@ -220,7 +241,7 @@ def _join_credits(credits: list[str]) -> str | None:
 
 def _author_from_signature(header: Header, signature: list[Line], report: Report) -> None:
     for line in reversed(signature):
-        name = re.sub(r"^(your|yours|ever yours)[,\s]+", "", line.text, flags=re.IGNORECASE).rstrip(",.")
+        name = re.sub(r"^(your|yours|ever yours)[,\s]+", "", header_text(line.text), flags=re.IGNORECASE).rstrip(",.")
         pseudonym = PSEUDONYM.match(name)
         if pseudonym:
             real = pseudonym["real"].strip()
@@ -230,7 +251,8 @@ def _author_from_signature(header: Header, signature: list[Line], report: Report
             return
         if not is_name_like(name, max_words=4) or len(name.split()) < 2:
             continue
-        header.author = known_author(name) or name
+        initials = re.fullmatch(r"(?:[A-Z]\.\s?){1,3}", name.split()[0] + " ") is not None
+        header.author = (known_author(name) if initials else None) or name  # "L. Trotsky" -> Leon Trotsky
         report.check(f"author taken from the signature on line {line.no}: {header.author}")
         return
 
