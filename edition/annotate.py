@@ -323,6 +323,21 @@ def _context(match: Match, width: int = 30) -> str:
     return ("…" if start > 0 else "") + words[start:end].strip() + ("…" if end < len(words) else "")
 
 
+# After a phrase, a note mark passes the rest of its word, a possessive, and
+# the closing punctuation and quotes that follow ("Ivanovich:" -> "Ivanovich:¹",
+# "Shlichter’s" -> "Shlichter’s¹", "Politburo.”" -> "Politburo.”¹"). It stays
+# before a dash and inside a closing bracket (the phrase is the bracket's).
+REST_OF_WORD = re.compile(r"\w*(?:['’]s\b)?")
+CLOSING = re.compile(r"[.,;:!?…’”'\"»›]*")
+
+
+def mark_position(words: str, end: int) -> int:
+    """Where the mark of a note whose phrase ends at `end` of `words` goes."""
+    if end and (words[end - 1].isalnum()):
+        end = REST_OF_WORD.match(words, end).end()
+    return CLOSING.match(words, end).end()
+
+
 def _anchor_notes(text: m.Text, blocks, notes, problems: Collector):
     placed = []
     units = units_of(blocks)
@@ -332,13 +347,14 @@ def _anchor_notes(text: m.Text, blocks, notes, problems: Collector):
         if match is not None:
             placed.append((match, index, note))
     editorial = {}
+    placed = [(mark_position(match.unit.words, match.end), match, index, note) for match, index, note in placed]
     # Note marks have no length, so inserting one leaves every other offset valid.
-    placed.sort(key=lambda p: (p[0].unit.path, p[0].end, p[1]))
+    placed.sort(key=lambda p: (p[1].unit.path, p[0], p[2]))
     current = {unit.path: unit.inlines for unit in units}
     units_by_path = dict(current)
-    for match, index, note in placed:
+    for position, match, index, note in placed:
         label = f"editorial:{index}"
-        current[match.unit.path] = insert_at(current[match.unit.path], match.end, m.NoteRef(label=label))
+        current[match.unit.path] = insert_at(current[match.unit.path], position, m.NoteRef(label=label))
         editorial[label] = m.Note(kind=m.NoteKind.EDITORIAL, blocks=note.blocks, location=note.location)
     changed = {path: inlines for path, inlines in current.items() if inlines is not units_by_path[path]}
     return replace_units(blocks, changed), editorial

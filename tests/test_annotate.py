@@ -131,7 +131,7 @@ def test_note_may_anchor_on_an_emended_reading(tmp_path):
     entries = CORRECTION + NOTE.replace("    notes:\n", "    notes:\n").format(at="once and forever")
     manifest = project(tmp_path, entries, "Settled once and. forever, he said.\n")
     text = edition.load(manifest).texts[0]
-    assert words_before_refs(text.blocks[0]) == "Settled once and forever[1], he said."
+    assert words_before_refs(text.blocks[0]) == "Settled once and forever,[1] he said."
 
 
 def test_note_on_the_uncorrected_reading_is_an_error(tmp_path):
@@ -152,7 +152,7 @@ def test_own_and_editorial_notes_form_one_sequence_in_reading_order(tmp_path):
     entries = NOTE.format(at="Alpha") + "      - at: Gamma\n        note: Another.\n"
     body = "Alpha beta[^1] Gamma.\n\n[^1]: The author's note.\n"
     text = edition.load(project(tmp_path, entries, body)).texts[0]
-    assert words_before_refs(text.blocks[0]) == "Alpha[1] beta[2] Gamma[3]."
+    assert words_before_refs(text.blocks[0]) == "Alpha[1] beta[2] Gamma.[3]"
     assert [n.kind for n in text.notes] == ["editorial", "author", "editorial"]
     assert [n.id for n in text.notes] == ["text-one-note-1", "text-one-note-2", "text-one-note-3"]
     assert [r.ref_id for r in refs_in(text)] == ["text-one-noteref-1", "text-one-noteref-2", "text-one-noteref-3"]
@@ -178,3 +178,21 @@ def test_every_problem_of_every_text_is_reported_at_once(tmp_path):
 def test_ids_are_the_same_on_every_load(tmp_path):
     manifest = project(tmp_path, NOTE.format(at="Alpha"), "## A Section\n\nAlpha.\n")
     assert edition.load(manifest) == edition.load(manifest)
+
+
+def test_note_marks_follow_closing_punctuation_quotes_and_the_rest_of_the_word(tmp_path):
+    phrases = ["Ivanovich", "Politburo", "Shlichter", "Leningra", "the old guard", "Zinoviev", "Bukharin"]
+    entries = "    notes:\n" + "".join(f"      - at: {at}\n        note: A note.\n" for at in phrases)
+    body = ("Dear Nikolai Ivanovich: the Politburo, Shlichter's men, in Leningrad. "
+            'He said "the old guard." Then Zinoviev—and (Bukharin) too.\n')
+    text = edition.load(project(tmp_path, entries, body)).texts[0]
+    assert words_before_refs(text.blocks[0]) == (
+        "Dear Nikolai Ivanovich:[1] the Politburo,[2] Shlichter’s[3] men, in Leningrad.[4] "
+        "He said “the old guard.”[5] Then Zinoviev[6]—and (Bukharin[7]) too.")
+
+
+def test_a_note_mark_after_italics_goes_after_the_punctuation_that_follows(tmp_path):
+    text = edition.load(project(tmp_path, NOTE.format(at="Pravda"), "In *Pravda*, at last.\n")).texts[0]
+    paragraph = text.blocks[0].children
+    assert words_before_refs(text.blocks[0]) == "In Pravda,[1] at last."
+    assert isinstance(paragraph[1], m.Emphasis) and isinstance(paragraph[3], m.NoteRef)

@@ -24,7 +24,7 @@ def test_one_correction_and_one_new_note(tmp_path):
     assert compare(old, new) == [
         "== One",
         "  ¶2: The party was strong once and[-.-] forever, said the letter.",
-        "  ¶3: Another paragraph{+[1]+}.",
+        "  ¶3: Another paragraph.{+[1]+}",
         "== Notes to One (new)",
         "  ¶1 added: {+1. [editorial] A new note.+}",
         "== Emendations (new)",

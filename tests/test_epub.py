@@ -22,8 +22,11 @@ from edition import model as m
 from edition.builders import BuildOptions
 from edition.builders.epub import EpubBuilder, EpubRenderer
 from edition.errors import BuildFailed
+from edition.typography import typeset
 
-from .helpers import write_project
+from .helpers import MANIFEST, ONE_NOTE, write_project
+
+MANIFEST_WITH_NOTE = MANIFEST.replace("  - file: texts/one.md\n", "  - file: texts/one.md\n" + ONE_NOTE)
 
 PARTS_MANIFEST = Path(__file__).parent / "roots" / "epub-parts" / "manifest.yaml"
 NS = {
@@ -105,9 +108,12 @@ def words_of(element) -> str:
 
 
 def _build(manifest: Path | None, loaded: m.Edition | None, folder: Path) -> Book:
+    """The book built, and its edition as the book sets it (metadata strings
+    curled by the typographer; `test_metadata_strings_are_set_by_the_typographer`
+    checks that against the manifest's own words)."""
     book = loaded or edition.load(manifest)
     path = EpubBuilder().build(book, folder, BuildOptions())
-    return Book(book, path, path.read_bytes())
+    return Book(typeset(book), path, path.read_bytes())
 
 
 @pytest.fixture(scope="session")
@@ -226,7 +232,7 @@ def test_nothing_is_fetched_or_scripted(book):
 
 
 def test_a_bare_edition_has_no_empty_back_matter(bare):
-    assert bare.spine == ["cover.xhtml", "titlepage.xhtml", "colophon.xhtml", bare.nav_href, "text-one.xhtml"]
+    assert bare.spine == ["cover.xhtml", "titlepage.xhtml", "colophon.xhtml", "contents.xhtml", "text-one.xhtml"]
     assert bare.dc("title") == ["Test Edition"] and bare.dc("contributor") == []
     assert bare.meta("dcterms:modified") == ["2026-01-01T00:00:00Z"]
     time = bare.xml("text-one.xhtml").find(".//x:time", NS)
@@ -236,8 +242,9 @@ def test_a_bare_edition_has_no_empty_back_matter(bare):
 def test_reading_order(sample):
     texts = [f"{t.id}.xhtml" for t in sample.edition.texts]
     front = [f"{t.id}.xhtml" for t in sample.edition.front]
-    assert sample.spine == ["cover.xhtml", "titlepage.xhtml", "colophon.xhtml", sample.nav_href, *front, *texts,
+    assert sample.spine == ["cover.xhtml", "titlepage.xhtml", "colophon.xhtml", "contents.xhtml", *front, *texts,
                             "persons.xhtml", "endnotes.xhtml", "emendations.xhtml", "index.xhtml"]
+    assert sample.nav_href not in sample.spine  # the contents page stands for it in reading order
 
 
 def test_parts_have_title_pages_before_their_texts(parts):
@@ -301,7 +308,7 @@ def test_a_missing_cover_is_reported_at_its_manifest_line(tmp_path):
 def test_title_page(sample):
     page = sample.xml("titlepage.xhtml").find(".//x:section", NS)
     assert page.get(EPUB_TYPE) == "titlepage"
-    assert page.findtext("x:h1", namespaces=NS) == sample.edition.metadata.title
+    assert page.findtext("x:header/x:h1", namespaces=NS) == sample.edition.metadata.title
     words = words_of(page)
     assert sample.edition.metadata.subtitle in words and f"Edited by {sample.edition.metadata.editor}" in words
 
@@ -357,7 +364,7 @@ def test_letter_furniture_and_text_semantics(parts):
     assert body.find("x:div[@class='dateline']", NS) is not None
     assert body.find("x:div[@class='salutation']", NS).get(EPUB_TYPE) == "z3998:salutation"
     signature = body.find("x:footer[@class='signature']", NS)
-    assert signature.get(EPUB_TYPE) == "z3998:signature" and len(signature.findall("x:p", NS)) == 2
+    assert signature.get(EPUB_TYPE) == "z3998:signature" and len(signature.findall("x:div[@class='line']", NS)) == 2
     assert body.find("x:blockquote/x:p", NS) is not None
     assert body.find("x:ol/x:li", NS) is not None and body.find("x:ul/x:li", NS) is not None
     assert body.find(".//x:span[@class='smallcaps']", NS).text == "SOME WORDS"
@@ -419,7 +426,7 @@ def test_landmarks(book):
     marks = {a.get(EPUB_TYPE): a.get("href") for a in nav.iter("{*}a")}
     first = book.edition.parts[0]
     start = f"{first.id}.xhtml" if first.title else f"{first.texts[0].id}.xhtml"
-    expected = {"cover": "cover.xhtml", "titlepage": "titlepage.xhtml", "toc": f"{book.nav_href}#toc",
+    expected = {"cover": "cover.xhtml", "titlepage": "titlepage.xhtml", "toc": "contents.xhtml",
                 "bodymatter": start, "endnotes": "endnotes.xhtml"}
     if any(person.occurrences for person in book.edition.persons):
         expected["index"] = "index.xhtml"
@@ -475,15 +482,26 @@ def test_endnotes_are_grouped_by_text_and_numbered_per_text(book):
         assert [n.number for n in text.notes] == list(range(1, len(items) + 1))
 
 
-def test_editorial_notes_are_marked_as_such(book):
-    notes = {li.get("id"): li for li in book.xml("endnotes.xhtml").iter("{*}li")}
-    for text in book.edition.front + book.edition.texts:
-        for note in text.notes:
-            li = notes[note.id]
-            editorial = note.kind == m.NoteKind.EDITORIAL
-            assert ("editorial" in li.get("class").split()) == editorial
-            label = li.find(".//x:span[@class='note-label']", NS)
-            assert (label is not None and label.text == "Editor’s note.") == editorial
+def test_editorial_notes_are_labelled_only_where_there_are_two_kinds(book):
+    page = book.xml("endnotes.xhtml")
+    notes = {li.get("id"): li for li in page.iter("{*}li")}
+    all_notes = [note for text in book.edition.front + book.edition.texts for note in text.notes]
+    both_kinds = len({note.kind for note in all_notes}) == 2
+    for note in all_notes:
+        li = notes[note.id]
+        editorial = note.kind == m.NoteKind.EDITORIAL
+        assert ("editorial" in li.get("class").split()) == editorial
+        label = li.find(".//x:span[@class='note-label']", NS)
+        assert (label is not None and label.text == "Editor’s note.") == (editorial and both_kinds)
+    key = words_of(page.find(".//x:p[@class='key']", NS))
+    assert ("the others are the texts’ own" in key) == both_kinds
+
+
+def test_one_kind_of_note_is_not_labelled(tmp_path):
+    manifest = write_project(tmp_path, MANIFEST_WITH_NOTE, {"one.md": "Some words. Another paragraph here."})
+    page = _build(manifest, None, tmp_path / "build").xml("endnotes.xhtml")
+    assert page.find(".//x:span[@class='note-label']", NS) is None
+    assert words_of(page.find(".//x:p[@class='key']", NS)) == "All the notes are this edition’s."
 
 
 def test_both_kinds_of_note_are_in_the_small_case(parts):
@@ -548,11 +566,11 @@ def test_accessibility_metadata(book):
 
 
 def test_markup_in_the_manifest_and_the_texts_comes_out_as_text(parts):
-    assert parts.dc("title") == ["Fish & Chips <script>alert('title')</script>", "Letters <b>& Papers</b>"]
+    assert parts.dc("title") == ["Fish & Chips <script>alert(‘title’)</script>", "Letters <b>& Papers</b>"]
     assert parts.dc("subject") == ["letters", "tests & <checks>"]
     letter = parts.xml("text-letter.xhtml")
-    assert letter.findtext("x:head/x:title", namespaces=NS) == "A Letter <script>alert('x')</script> & Co."
-    assert letter.find(".//x:header/x:h2", NS).text == "A Letter <script>alert('x')</script> & Co."
+    assert letter.findtext("x:head/x:title", namespaces=NS) == "A Letter <script>alert(‘x’)</script> & Co."
+    assert letter.find(".//x:header/x:h2", NS).text == "A Letter <script>alert(‘x’)</script> & Co."
     headnote = letter.find(".//x:div[@class='headnote']/x:p", NS)
     assert "".join(headnote.itertext()) == "A headnote with emphasis & <tags>."
     assert "".join(letter.find(".//x:blockquote/x:p", NS).itertext()) == "A quoted passage & <more>."
@@ -560,7 +578,7 @@ def test_markup_in_the_manifest_and_the_texts_comes_out_as_text(parts):
         root = parts.xml(href)
         assert not [e for e in root.iter() if isinstance(e.tag, str) and e.tag.split("}")[-1] in ("script", "b")], href
     ncx_titles = [t.text for t in parts.xml(parts.ncx_href).iter("{*}text")]
-    assert "Fish & Chips <script>alert('title')</script>" in ncx_titles
+    assert "Fish & Chips <script>alert(‘title’)</script>" in ncx_titles
 
 
 # --- the renderer and the stylesheet ---------------------------------------------
@@ -603,3 +621,76 @@ def test_epubcheck_report_keeps_errors_and_warnings_with_their_place():
         "EPUB/b.xhtml:3:1: EPUBCheck WARNING RSC-017: Deprecated. (Drop it.)",
         "EPUB/c.xhtml:4:1: EPUBCheck WARNING RSC-017: Deprecated. (Drop it.)",
     ]
+
+
+# --- what readers see: typography, contents, emendations, creators, style ----------
+
+
+def test_metadata_strings_are_set_by_the_typographer(parts):
+    """The manifest's straight quotes come out curly wherever the title is:
+    package, title page, colophon, NCX, cover, contents and <title>."""
+    raw = edition.load(PARTS_MANIFEST).metadata.title
+    assert "'" in raw
+    title = raw.replace("'title'", "‘title’")
+    assert parts.dc("title")[0] == title
+    assert parts.xml("titlepage.xhtml").findtext(".//x:h1", namespaces=NS) == title
+    assert parts.xml("titlepage.xhtml").findtext("x:head/x:title", namespaces=NS) == title
+    assert words_of(parts.xml("colophon.xhtml").find(".//x:p[@class='edition-title']", NS)).startswith(title)
+    assert parts.xml(parts.ncx_href).findtext("ncx:docTitle/ncx:text", namespaces=NS) == title
+    assert parts.xml("cover.xhtml").find(".//x:img", NS).get("alt").startswith(f"Cover: {title}")
+    for href in parts.xhtml:
+        assert "'" not in "".join(parts.xml(href).find("x:body", NS).itertext()).replace("alert('x')", ""), href
+
+
+def test_an_html_contents_page_in_reading_order_lists_what_the_nav_lists(book):
+    page = book.xml("contents.xhtml").find(".//x:section[@id='contents']", NS)
+    assert page.get(EPUB_TYPE) == "toc" and page.get("role") == "doc-toc"
+    hrefs = [a.get("href") for a in page.iter("{*}a")]
+    assert hrefs == [h for h in _toc_hrefs(book) if h != "contents.xhtml"]
+    assert book.spine.index("contents.xhtml") < book.spine.index(urldefrag(hrefs[-1])[0])
+    guide = {r.get("type"): r.get("href") for r in book.opf.findall("opf:guide/opf:reference", NS)}
+    assert guide["toc"] == "contents.xhtml"  # where Kindle looks for the HTML contents
+
+
+def test_emended_words_and_their_list_entries_link_both_ways(book):
+    page = book.xml("emendations.xhtml")
+    entries = {li.get("id"): li for li in page.iter("{*}li") if li.get("id")}
+    for text, correction in book.edition.corrections:
+        place = book.xml(f"{text.id}.xhtml").find(f".//*[@id='{correction.id}']", NS)
+        assert place.tag == "{http://www.w3.org/1999/xhtml}a" and place.get("class") == "emendation"
+        target, fragment = urldefrag(place.get("href"))
+        assert target == "emendations.xhtml" and fragment in entries
+        back = entries[fragment].find("x:p[@class='place']/x:a", NS).get("href")
+        assert back == f"{text.id}.xhtml#{correction.id}"
+
+
+def test_every_author_is_a_creator_in_order_and_the_editor_a_contributor(sample):
+    creators = sample.opf.findall("opf:metadata/dc:creator", NS)
+    assert [c.text for c in creators] == list(sample.edition.authors)
+    refines = {(e.get("refines"), e.get("property")): e.text for e in sample.opf.findall("opf:metadata/opf:meta", NS)}
+    if len(creators) > 1:
+        assert [refines[(f"#{c.get('id')}", "display-seq")] for c in creators] == [
+            str(n) for n in range(1, len(creators) + 1)]
+    for creator in creators:
+        assert refines[(f"#{creator.get('id')}", "role")] == "aut"
+    if sample.edition.metadata.editor:
+        editor = sample.opf.find("opf:metadata/dc:contributor", NS)
+        assert refines[(f"#{editor.get('id')}", "role")] == "edt"
+
+
+def test_the_package_names_its_language(book):
+    assert book.opf.get("{http://www.w3.org/XML/1998/namespace}lang") == book.edition.metadata.language
+
+
+def test_stylesheet_is_safe_in_reading_systems_that_drop_or_misread_rules(repo_root):
+    """No viewport units (Kobo's RMSDK); no lower-casing small caps where a
+    converter drops @supports (Calibre's AZW3); signatures kept on one page."""
+    import tinycss2
+
+    css = (repo_root / "styles" / "epub.css").read_text(encoding="utf-8")
+    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    plain = {tinycss2.serialize(r.prelude).strip(): tinycss2.serialize(r.content)
+             for r in rules if r.type == "qualified-rule"}
+    assert not re.search(r"\d(vh|vw|vmin|vmax)\b", css)
+    assert not any("text-transform" in body and "lowercase" in body for body in plain.values())
+    assert "break-inside: avoid" in plain[".signature"] and "page-break-inside: avoid" in plain[".signature"]

@@ -64,7 +64,7 @@ def test_diff_of_two_builds_shows_the_correction_and_the_new_note(built, tmp_pat
     lines = compare(snapshot_of_epub(old), snapshot_of_epub(epub))
     text = "\n".join(lines)
     assert "once and[-.-] forever" in text
-    assert "Another paragraph{+[1]+}." in text
+    assert "Another paragraph.{+[1]+}" in text
     assert "A new note." in text
 
 

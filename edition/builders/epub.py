@@ -26,6 +26,7 @@ from .. import model as m
 from ..errors import BuildFailed
 from ..render import HtmlRenderer, make_env, plain
 from ..stylesheet import checked, epub_media_type
+from ..typography import typeset
 from . import Builder, BuildOptions
 from .cover import FONT_FILES, CoverText, draw_cover
 from .epubzip import build_timestamp, repack, utc_midnight
@@ -38,6 +39,7 @@ COVER_PAGE = "cover.xhtml"
 TITLE_PAGE = "titlepage.xhtml"
 COLOPHON = "colophon.xhtml"
 NAV = "nav.xhtml"
+CONTENTS = "contents.xhtml"
 NOTES = "endnotes.xhtml"
 EMENDATIONS = "emendations.xhtml"
 IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
@@ -56,8 +58,12 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 
 ACCESSIBILITY_SUMMARY = (
     "This publication is text only, apart from its cover image, which has a text alternative. It has a "
-    "table of contents, structural headings, landmarks and a logical reading order. The reader's own "
-    "typeface, size and colours are respected. Notes are linked to and from the text.")
+    "table of contents, structural headings, landmarks and a logical reading order. The reader’s own "
+    "typeface, size and colours are respected. Notes and emendations are linked to and from the text. "
+    "How it was checked: the tool that made it builds it in its test suite and checks it there with Ace "
+    "by DAISY 1.4 (no violations) and EPUBCheck (no errors or warnings), and lays its pages out in a "
+    "browser engine under a reading system’s style sheet (justified text, another typeface, white on "
+    "black) to check that alignment and contrast hold.")
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 
 
@@ -69,8 +75,9 @@ class EpubRenderer(HtmlRenderer):
     letter furniture gets its structural semantics, and only web and mail
     links stay links (a reading system has nothing else to open)."""
 
-    def __init__(self, editorial_note_ids: frozenset[str] = frozenset()):
+    def __init__(self, editorial_note_ids: frozenset[str] = frozenset(), label_notes: bool = False):
         self.editorial_note_ids = editorial_note_ids
+        self.label_notes = label_notes  # only where an edition has both kinds of note
 
     def note_ref(self, node: m.NoteRef) -> Markup:
         kind = "noteref editorial" if node.note_id in self.editorial_note_ids else "noteref"
@@ -83,12 +90,31 @@ class EpubRenderer(HtmlRenderer):
             node.id, node.label)
 
     def division(self, block: m.Division) -> Markup:
-        inner = self.blocks(block.blocks)
         if block.kind == m.DivisionKind.SIGNATURE:
-            return Markup('<footer class="signature" epub:type="z3998:signature">\n%s\n</footer>') % inner
+            lines = self.lines(block)
+            return Markup('<footer class="signature" epub:type="z3998:signature">\n%s\n</footer>') % lines
+        if block.kind == m.DivisionKind.DATELINE:
+            return Markup('<div class="dateline">\n%s\n</div>') % self.lines(block)
         if block.kind == m.DivisionKind.SALUTATION:
+            inner = self.blocks(block.blocks)
             return Markup('<div class="salutation" epub:type="z3998:salutation">\n%s\n</div>') % inner
         return super().division(block)
+
+    def lines(self, block: m.Division) -> Markup:
+        """A right-aligned division's paragraphs, one line each, as <div>s: a
+        reading system's `p { text-align: justify !important }` (Readium CSS)
+        would otherwise set them flush left."""
+        return Markup("\n").join(
+            Markup('<div class="line">%s</div>') % self.inlines(b.children) if isinstance(b, m.Paragraph)
+            else self.block(b) for b in block.blocks)
+
+    def emendation(self, node: m.Emendation) -> Markup:
+        """The emended words link to their entry in the list of emendations
+        (unless they hold a link or a note mark: links do not nest)."""
+        if _holds_links(node.children):
+            return super().emendation(node)
+        return Markup('<a class="emendation" id="%s" href="%s#%s-entry">%s</a>') % (
+            node.correction_id, EMENDATIONS, node.correction_id, self.inlines(node.children))
 
     def link(self, node: m.Link) -> Markup:
         if not node.url.lower().startswith(("http://", "https://", "mailto:")):
@@ -98,8 +124,10 @@ class EpubRenderer(HtmlRenderer):
     def endnote(self, note: m.Note, backlink: str) -> Markup:
         """A note's blocks, its kind shown first (for an editorial note) and
         a link back to its mark last, both inside the paragraphs when it can."""
-        label = Markup('<span class="note-label">Editor’s note.</span> ') if self._editorial(note) else Markup("")
-        back = Markup(' <a href="%s" class="backlink" epub:type="backlink" role="doc-backlink" '
+        labelled = self.label_notes and self._editorial(note)
+        label = Markup('<span class="note-label">Editor’s note.</span> ') if labelled else Markup("")
+        # A no-break space: the arrow never goes to a line of its own.
+        back = Markup('\u00a0<a href="%s" class="backlink" epub:type="backlink" role="doc-backlink" '
                       'aria-label="Back to the text, note %d">↩\ufe0e</a>') % (backlink, note.number)
         out: list[Markup] = []
         blocks = note.blocks
@@ -113,7 +141,7 @@ class EpubRenderer(HtmlRenderer):
             else:
                 out.append(self.block(block))
         if not (blocks and isinstance(blocks[-1], m.Paragraph)):
-            out.append(Markup("<p>%s</p>") % back.lstrip())
+            out.append(Markup("<p>%s</p>") % back.lstrip("\u00a0"))
         return Markup("\n").join(out)
 
     def _editorial(self, note: m.Note) -> bool:
@@ -226,6 +254,7 @@ class NoteGroup:
 
 @dataclass(frozen=True)
 class EmendationView:
+    id: str  # the entry's, which the emended words link to
     href: str
     context: str
     source_reading: str
@@ -314,6 +343,7 @@ class EpubBuilder(Builder):
     suffix = ".epub"
 
     def render(self, edition: m.Edition, options: BuildOptions) -> bytes:
+        edition = typeset(edition)  # every metadata string curled, as the texts are
         book = _BookWriter(edition, _Styles.find(edition, options), options.progress)
         data = book.package()
         return repack(data, build_timestamp(edition.metadata.modified or edition.metadata.date))
@@ -359,9 +389,11 @@ class _BookWriter:
         self.meta = edition.metadata
         self.styles = styles
         self.env = make_env("epub", styles.templates)
+        kinds = {note.kind for text in edition.front + edition.texts for note in text.notes}
+        self.note_kinds = kinds
         self.renderer = EpubRenderer(frozenset(
             note.id for text in edition.front + edition.texts for note in text.notes
-            if note.kind == m.NoteKind.EDITORIAL))
+            if note.kind == m.NoteKind.EDITORIAL), label_notes=len(kinds) > 1)
         self.noted = tuple(text for text in edition.front + edition.texts if text.notes)
         self.emended = tuple(text for text in edition.front + edition.texts if text.corrections)
         self.named = persons.named(edition)
@@ -392,22 +424,26 @@ class _BookWriter:
                                  content=document.content)
             item.properties = list(document.properties)
             book.add_item(item)
-            spine.append(item)
+            if "nav" not in document.properties:  # the contents page is the nav's place in reading order
+                spine.append(item)
         book.spine = spine  # the spine's toc="ncx" names the NCX by its id
         book.guide = [
             {"type": "cover", "href": COVER_PAGE, "title": "Cover"},
             {"type": "title-page", "href": TITLE_PAGE, "title": "Title Page"},
-            {"type": "toc", "href": NAV, "title": "Contents"},
+            {"type": "toc", "href": CONTENTS, "title": "Contents"},
             {"type": "text", "href": self.start_of_body(), "title": "Start"},
         ]
         out = io.BytesIO()
-        epub.write_epub(out, book, {
+        writer = _Writer(out, book, {
             "mtime": utc_midnight(self.meta.modified or self.meta.date),
             "raise_exceptions": True,
             "epub3_pages": False,  # would list every element with an epub:type and an id
             "epub3_landmark": False,
             "play_order": {"enabled": False},
         })
+        writer.language = self.meta.language
+        writer.process()
+        writer.write()
         return out.getvalue()
 
     def describe(self, book: epub.EpubBook) -> None:
@@ -420,8 +456,14 @@ class _BookWriter:
             book.add_metadata("DC", "title", meta.subtitle, {"id": "subtitle"})
             book.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
         book.set_language(meta.language)
+        # A collection as libraries catalogue it: each author of its texts is a
+        # creator (MARC relator "aut"), in order of appearance; the editor,
+        # who made the collection, a contributor ("edt").
         for number, author in enumerate(self.edition.authors, start=1):
             book.add_author(author, role="aut", uid=f"creator-{number}")  # its own id each: see ebooklib
+            if len(self.edition.authors) > 1:
+                book.add_metadata(None, "meta", str(number), {"refines": f"#creator-{number}",
+                                                              "property": "display-seq"})
         if meta.editor:
             book.add_metadata("DC", "contributor", meta.editor, {"id": "editor"})
             book.add_metadata(None, "meta", "edt", {"refines": "#editor", "property": "role",
@@ -479,6 +521,8 @@ class _BookWriter:
             self.page("colophon", COLOPHON, "colophon.xhtml.j2",
                       Page("Colophon", self.meta.language, "frontmatter"),
                       colophon=self.colophon_view()),
+            self.page("contents", CONTENTS, "contents.xhtml.j2", Page("Contents", self.meta.language, "frontmatter"),
+                      toc=tuple(point for point in self.toc() if point.href != CONTENTS)),
             self.page("nav", NAV, "nav.xhtml.j2", Page("Contents", self.meta.language, "frontmatter"),
                       properties=("nav",), toc=self.toc(), landmarks=self.landmarks(), pages=self.print_pages()),
         ]
@@ -496,7 +540,8 @@ class _BookWriter:
                                   persons_stylesheet=persons.STYLESHEET))
         if self.noted:
             docs.append(self.page("endnotes", NOTES, "endnotes.xhtml.j2",
-                                  Page("Notes", self.meta.language, "backmatter"), groups=self.note_groups()))
+                                  Page("Notes", self.meta.language, "backmatter"), groups=self.note_groups(),
+                                  key=self.notes_key()))
         if self.emended:
             docs.append(self.page("emendations", EMENDATIONS, "emendations.xhtml.j2",
                                   Page("List of Emendations", self.meta.language, "backmatter"),
@@ -564,12 +609,21 @@ class _BookWriter:
                                     notes))
         return tuple(groups)
 
+    def notes_key(self) -> str:
+        """What the notes are, said once at the head of the notes."""
+        if len(self.note_kinds) > 1:
+            return ""  # the template says which are the edition's: they are labelled
+        if m.NoteKind.EDITORIAL in self.note_kinds:
+            return "All the notes are this edition’s."
+        return "The notes are the texts’ own."
+
     def emendation_groups(self) -> tuple[EmendationGroup, ...]:
         groups = []
         for text in self.emended:
             shown = emendations_in(text.blocks)
             items = tuple(
-                EmendationView(href=f"{href_of(text)}#{c.id}", context=c.context, source_reading=c.find,
+                EmendationView(id=f"{c.id}-entry", href=f"{href_of(text)}#{c.id}", context=c.context,
+                               source_reading=shown[c.id].original if c.id in shown else c.find,
                                emended=self.renderer.inlines(shown[c.id].children) if c.id in shown
                                else Markup.escape(c.replace),
                                reason=c.reason.rstrip("."))
@@ -581,7 +635,7 @@ class _BookWriter:
     # --- navigation ---
     def toc(self) -> tuple[NavPoint, ...]:
         """Front matter, parts → texts → section headings, back matter."""
-        points = [NavPoint("Title Page", TITLE_PAGE), NavPoint("Colophon", COLOPHON)]
+        points = [NavPoint("Title Page", TITLE_PAGE), NavPoint("Colophon", COLOPHON), NavPoint("Contents", CONTENTS)]
         points += [self.text_point(text) for text in self.edition.front]
         for part in self.edition.parts:
             texts = tuple(self.text_point(text) for text in part.texts)
@@ -613,7 +667,7 @@ class _BookWriter:
 
     def landmarks(self) -> tuple[Landmark, ...]:
         marks = [Landmark("cover", COVER_PAGE, "Cover"), Landmark("titlepage", TITLE_PAGE, "Title Page"),
-                 Landmark("toc", f"{NAV}#toc", "Contents"), Landmark("bodymatter", self.start_of_body(), "Start")]
+                 Landmark("toc", CONTENTS, "Contents"), Landmark("bodymatter", self.start_of_body(), "Start")]
         if self.noted:
             marks.append(Landmark("endnotes", NOTES, "Notes"))
         if self.named:
@@ -664,6 +718,17 @@ class _BookWriter:
         return "" if self.lang(text) == self.meta.language else self.lang(text)
 
 
+class _Writer(epub.EpubWriter):
+    """ebooklib's writer, with the publication's language on <package> (for
+    the package's own strings: Ace's "epub-lang")."""
+
+    language = ""
+
+    def _write_opf_file(self, root):
+        root.set("{http://www.w3.org/XML/1998/namespace}lang", self.language)
+        super()._write_opf_file(root)
+
+
 # --- small helpers ------------------------------------------------------------
 
 
@@ -674,6 +739,11 @@ def roman_value(folio: str) -> int:
         value = values[letter]
         total += -value if values.get(following, 0) > value else value
     return total
+
+
+def _holds_links(inlines) -> bool:
+    return any(isinstance(node, (m.Link, m.NoteRef))
+               or (isinstance(node, m.CONTAINER_INLINES) and _holds_links(node.children)) for node in inlines)
 
 
 def href_of(text: m.Text) -> str:

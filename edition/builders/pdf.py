@@ -33,6 +33,7 @@ from .. import model as m
 from ..errors import BuildFailed
 from ..render import HtmlRenderer, make_env, plain
 from ..stylesheet import print_fetcher
+from ..typography import typeset
 from . import Builder, BuildOptions
 from .pdf_index import IndexEntry, RegisterEntry, index_entries, index_stylesheet, register_entries, settle_index
 from .pdf_labels import Folios
@@ -420,6 +421,8 @@ class PdfBuilder(Builder):
     def render(self, edition: m.Edition, options: BuildOptions) -> bytes:
         from weasyprint import CSS, HTML
         from weasyprint.text.fonts import FontConfiguration
+
+        edition = typeset(edition)  # every metadata string curled, the /Title too
 
         styles = Path(options.styles_dir) if options.styles_dir else Path(edition.root) / edition.styles_dir
         stylesheet_path = styles / "print.css"
