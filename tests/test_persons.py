@@ -222,8 +222,8 @@ def ids_in(epub: zipfile.ZipFile, name: str) -> set[str]:
 
 def test_epub_index_links_to_every_occurrence(epub, loaded):
     index = xhtml(epub, "index.xhtml")
-    body = index.find(f"{{{XHTML_NS}}}body")
-    assert body.get(f"{{{EPUB_NS}}}type") == "index"
+    section = next(index.iter(f"{{{XHTML_NS}}}section"))
+    assert (section.get(f"{{{EPUB_NS}}}type"), section.get("role")) == ("index", "doc-index")
     entries = [e for e in index.iter() if e.get(f"{{{EPUB_NS}}}type") == "index-entry"]
     terms = ["".join(t.itertext()) for e in entries for t in e.iter()
              if t.get(f"{{{EPUB_NS}}}type") == "index-term"]
@@ -252,8 +252,10 @@ def test_epub_register_and_navigation(epub):
     assert '<a epub:type="index" href="index.xhtml">' in nav
     assert 'href="persons.xhtml"' in nav
     opf = epub.read("EPUB/content.opf").decode()
-    assert re.search(r'<item href="index.xhtml" id="index" media-type="application/xhtml\+xml" '
-                     r'properties="index"', opf)
+    assert re.search(r'<item href="index.xhtml" id="index" media-type="application/xhtml\+xml"/>', opf)
+    index = xhtml(epub, "index.xhtml")
+    section = next(index.iter(f"{{{XHTML_NS}}}section"))
+    assert (section.get(f"{{{EPUB_NS}}}type"), section.get("role")) == ("index", "doc-index")
     assert "EPUB/css/persons.css" in epub.namelist()
 
 

@@ -548,7 +548,10 @@ class _BookWriter:
                                   groups=self.emendation_groups()))
         if self.named:
             docs.append(self.page("index", persons.INDEX, "index.xhtml.j2",
-                                  Page(persons.INDEX_TITLE, self.meta.language, "backmatter"), ("index",),
+                                  # The index is a <section epub:type="index" role="doc-index">, as EPUB Indexes
+                                  # allows; the manifest's "index" property would put it on <body>, where no
+                                  # ARIA role can match it (Ace: epub-type-has-matching-role).
+                                  Page(persons.INDEX_TITLE, self.meta.language, "backmatter"),
                                   groups=persons.index_groups(self.edition, href_of, NOTES),
                                   register_href=persons.REGISTER, persons_stylesheet=persons.STYLESHEET,
                                   by_page=bool(self.edition.print_pages)))
