@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 from . import model as m
@@ -17,13 +18,18 @@ from .errors import Collector, Location
 from .manifest import Manifest, TextEntry
 from .reader import parse_inlines, read_text
 
-QUOTE_FOLD = str.maketrans({"‘": "'", "’": "'", "‛": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"',
-                            "\u00a0": " "})
+QUOTE_FOLD = (("‘", "'"), ("’", "'"), ("‛", "'"), ("′", "'"), ("“", '"'), ("”", '"'), ("„", '"'), ("″", '"'),
+              ("\u00a0", " "))
 
 
 def fold(text: str) -> str:
-    """A same-length form of `text` for matching: curly quotes made straight."""
-    return text.translate(QUOTE_FOLD)
+    """A same-length form of `text` for matching: curly quotes made straight.
+    (A few `str.replace` calls: `str.translate` with a mapping is a hundred
+    times slower on non-ASCII text, and every paragraph is folded.)"""
+    for curly, straight in QUOTE_FOLD:
+        if curly in text:
+            text = text.replace(curly, straight)
+    return text
 
 
 def fold_phrase(phrase: str) -> str:
@@ -44,22 +50,34 @@ class Unit:
     inlines: tuple
     location: Location
 
-    @property
+    @cached_property
     def words(self) -> str:
         return m.plain_text(self.inlines)
 
+    @cached_property
+    def folded(self) -> str:
+        """`words` folded for matching, once per unit however many phrases
+        are looked for (same length, so offsets carry over)."""
+        return fold(self.words)
 
-def units_of(blocks, path=()) -> list[Unit]:
+
+def units_of(blocks, reuse=()) -> list[Unit]:
+    """The units of `blocks`. A unit of `reuse` whose inline content is
+    still the same object is kept, with the folded words it has computed."""
     found: list[Unit] = []
+    _collect_units(blocks, (), {(unit.path, id(unit.inlines)): unit for unit in reuse}, found)
+    return found
+
+
+def _collect_units(blocks, path, kept, found) -> None:
     for index, block in enumerate(blocks):
         here = path + (index,)
         if isinstance(block, (m.Paragraph, m.Heading)):
-            found.append(Unit(here, block.children, block.location))
+            found.append(kept.get((here, id(block.children))) or Unit(here, block.children, block.location))
         elif isinstance(block, (m.BlockQuote, m.Division, m.ListItem)):
-            found.extend(units_of(block.blocks, here))
+            _collect_units(block.blocks, here, kept, found)
         elif isinstance(block, m.ListBlock):
-            found.extend(units_of(block.items, here))
-    return found
+            _collect_units(block.items, here, kept, found)
 
 
 def replace_unit(blocks, path, inlines):
@@ -88,7 +106,7 @@ def find_phrase(units: list[Unit], phrase: str) -> list[Match]:
     if not needle:
         return matches
     for unit in units:
-        haystack = fold(unit.words)
+        haystack = unit.folded
         start = haystack.find(needle)
         while start >= 0:
             matches.append(Match(unit, start, start + len(needle)))
@@ -269,8 +287,9 @@ def _label_own_refs(blocks):
 
 def _apply_corrections(text: m.Text, blocks, corrections, problems: Collector):
     done = []
+    units: list[Unit] = []
     for number, correction in enumerate(corrections, start=1):
-        units = units_of(blocks)
+        units = units_of(blocks, reuse=units)
         matches = find_phrase(units, correction.find)
         match = _pick(matches, correction.occurrence, "the reading", correction.find, text, units,
                       correction.location, problems)
