@@ -369,7 +369,10 @@ def report(rows: list[Row], extra: dict, repeat: int, load: tuple, plot: str) ->
             lines.append(f"| {fmt.upper()} | {e['k']} | {e['full'].wall:.2f} s | {e['cli'].wall:.2f} s "
                          f"(CPU {e['cli'].cpu:.2f} s) | {e['watch'].wall:.2f} s (CPU {e['watch'].cpu:.2f} s) | "
                          f"{e['watch'].wall / e['full'].wall:.0%} |")
-    lines += ["", "Targets:", ""] + targets(rows, extra)
+    lines += ["", "Targets (the issue's, set for an idle 2-core machine). A build runs in one thread, so on an "
+              "idle machine its wall time is about its CPU time; where other work shares the machine, as the "
+              "load average above says, CPU time is the fair measure and the verdict is given on both:", ""]
+    lines += targets(rows, extra)
     growth = fit_per_page(rows)
     if growth:
         lines += ["", growth]
@@ -384,24 +387,28 @@ def targets(rows: list[Row], extra: dict) -> list[str]:
     def row(work, k):
         return next((r for r in rows if r.work == work and r.k == k), None)
 
+    def verdict(wall_ok: bool, cpu_ok: bool) -> str:
+        return f"wall **{'met' if wall_ok else 'not met'}**, CPU **{'met' if cpu_ok else 'not met'}**"
+
     for (work, k), (seconds, mib) in TARGETS.items():
         r = row(work, k)
         if r:
-            ok = r.ours.wall < seconds and (mib is None or r.ours.peak < mib)
+            memory_ok = mib is None or r.ours.peak < mib
             limit = f"< {seconds} s" + (f" and < {mib} MiB" if mib else "")
-            out.append(f"- {work}, K={k}: {limit}: {r.ours.wall:.2f} s (CPU {r.ours.cpu:.2f} s), "
-                       f"{r.ours.peak:.0f} MiB: **{'met' if ok else 'not met'}**")
+            out.append(f"- {work}, K={k}, {limit}: {r.ours.wall:.2f} s wall, {r.ours.cpu:.2f} s CPU, "
+                       f"{r.ours.peak:.0f} MiB: "
+                       f"{verdict(r.ours.wall < seconds and memory_ok, r.ours.cpu < seconds and memory_ok)}")
     if "epub" in extra:
         e = extra["epub"]
-        out.append(f"- EPUB rebuild after one correction, K={e['k']}, < {EPUB_REBUILD_TARGET} s: watch "
-                   f"{e['watch'].wall:.2f} s, command line {e['cli'].wall:.2f} s: "
-                   f"**{'met' if e['watch'].wall < EPUB_REBUILD_TARGET else 'not met'}** (watch)"
-                   f"{'' if e['cli'].wall < EPUB_REBUILD_TARGET else '; the command line pays start-up'}")
+        for how, sample in (("in a running `edition watch`", e["watch"]), ("`edition build` again", e["cli"])):
+            out.append(f"- EPUB rebuild after one correction, K={e['k']}, {how}, < {EPUB_REBUILD_TARGET} s: "
+                       f"{sample.wall:.2f} s wall, {sample.cpu:.2f} s CPU: "
+                       f"{verdict(sample.wall < EPUB_REBUILD_TARGET, sample.cpu < EPUB_REBUILD_TARGET)}")
     r = row("PDF", 1)
     if r and r.anchor:
-        ratio = r.ours.wall / r.anchor.wall
-        out.append(f"- PDF, K=1, ratio to plain WeasyPrint ≤ {PDF_RATIO_TARGET}: {ratio:.2f} (CPU "
-                   f"{r.ours.cpu / r.anchor.cpu:.2f}): **{'met' if ratio <= PDF_RATIO_TARGET else 'not met'}**")
+        wall, cpu = r.ours.wall / r.anchor.wall, r.ours.cpu / r.anchor.cpu
+        out.append(f"- PDF, K=1, ratio to plain WeasyPrint on the same HTML ≤ {PDF_RATIO_TARGET}: {wall:.2f} wall, "
+                   f"{cpu:.2f} CPU: {verdict(wall <= PDF_RATIO_TARGET, cpu <= PDF_RATIO_TARGET)}")
     return out
 
 
