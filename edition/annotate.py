@@ -7,6 +7,7 @@ of all texts are collected before anything is raised.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from dataclasses import dataclass, replace
@@ -100,18 +101,41 @@ class Match:
     end: int
 
 
-def find_phrase(units: list[Unit], phrase: str) -> list[Match]:
-    needle = fold_phrase(phrase)
-    matches = []
-    if not needle:
+class Haystack:
+    """The folded words of many units joined into one string (a separator
+    that no phrase holds between them), so that a phrase is looked for with
+    one `str.find` over the whole text; `starts` maps an offset back to its
+    unit and the offset within it."""
+
+    SEPARATOR = "\x00"
+
+    def __init__(self, units: list[Unit]):
+        self.units = units
+        self.starts: list[int] = []
+        offset = 0
+        for unit in units:
+            self.starts.append(offset)
+            offset += len(unit.folded) + 1
+        self.text = self.SEPARATOR.join(unit.folded for unit in units)
+
+    def find(self, phrase: str) -> list[Match]:
+        needle = fold_phrase(phrase)
+        matches: list[Match] = []
+        if not needle or self.SEPARATOR in needle:
+            return matches
+        at = self.text.find(needle)
+        while at >= 0:
+            index = bisect.bisect_right(self.starts, at) - 1
+            start = at - self.starts[index]
+            matches.append(Match(self.units[index], start, start + len(needle)))
+            at = self.text.find(needle, at + 1)
         return matches
-    for unit in units:
-        haystack = unit.folded
-        start = haystack.find(needle)
-        while start >= 0:
-            matches.append(Match(unit, start, start + len(needle)))
-            start = haystack.find(needle, start + 1)
-    return matches
+
+
+def find_phrase(units: list[Unit], phrase: str) -> list[Match]:
+    """Every place of `phrase` in `units`, in reading order (quotes and
+    runs of white space folded)."""
+    return Haystack(units).find(phrase)
 
 
 def nearest_passages(units: list[Unit], phrase: str, limit: int = 2) -> list[tuple[str, Location]]:
@@ -325,8 +349,9 @@ def _context(match: Match, width: int = 30) -> str:
 def _anchor_notes(text: m.Text, blocks, notes, problems: Collector):
     placed = []
     units = units_of(blocks)
+    haystack = Haystack(units)
     for index, note in enumerate(notes):
-        matches = find_phrase(units, note.at)
+        matches = haystack.find(note.at)
         match = _pick(matches, note.occurrence, "the note's phrase", note.at, text, units, note.location, problems)
         if match is not None:
             placed.append((match, index, note))

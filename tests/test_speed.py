@@ -66,3 +66,13 @@ def test_an_epub_only_build_does_not_import_weasyprint(tmp_path):
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["0", "False", "False"]
     assert any((tmp_path / "out").glob("*.epub"))
+
+
+def test_one_search_over_the_joined_text_finds_each_place_in_its_own_unit():
+    here = Location("texts/one.md", 1)
+    blocks = (m.Paragraph((m.Str("the end of one"),), here), m.Paragraph((m.Str("“one” more, the end"),), here))
+    units = annotate.units_of(blocks)
+    found = annotate.find_phrase(units, "the end")
+    assert [(match.unit.path, match.start, match.end) for match in found] == [((0,), 0, 7), ((1,), 12, 19)]
+    assert annotate.find_phrase(units, "one one") == []  # never across two paragraphs
+    assert [(match.unit.path, match.start) for match in annotate.find_phrase(units, '"one"')] == [((1,), 0)]
