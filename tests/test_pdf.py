@@ -20,7 +20,7 @@ import pytest
 import edition
 from edition import model as m
 from edition.builders import BuildOptions
-from edition.builders.pdf import PRODUCER, PageMap, PdfBuilder, make_book, settle, typographic
+from edition.builders.pdf import PRODUCER, PageMap, PdfBuilder, Press, make_book, settle, typographic
 from edition.builders.pdf_labels import Folios, roman
 
 REPO = Path(__file__).resolve().parents[1]
@@ -353,3 +353,12 @@ def test_a_wrong_guess_about_one_page_texts_is_corrected_by_the_layout(sample):
     assert settle(book, layout) == book  # the guesses were right: one pass
     wrong = replace(book, note_groups=tuple(replace(g, one_page=not g.one_page) for g in book.note_groups))
     assert settle(wrong, layout) == book
+
+
+def test_a_print_stylesheet_without_the_folio_counter_is_refused(tmp_path):
+    """A print.css written before folios had their own counter would number
+    the body on from the front matter: the build says so instead."""
+    (tmp_path / "print.css").write_text(
+        (STYLES / "print.css").read_text(encoding="utf-8").replace("counter(folio", "counter(page"), encoding="utf-8")
+    with pytest.raises(edition.BuildFailed, match=r"print\.css: the body's folios must come from the \"folio\""):
+        Press.for_styles(tmp_path)

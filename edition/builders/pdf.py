@@ -419,6 +419,10 @@ class Press:
         stylesheet_path = styles / "print.css"
         if not stylesheet_path.is_file():
             raise BuildFailed(f"{stylesheet_path}: the print stylesheet is missing")
+        if "counter(folio" not in stylesheet_path.read_text(encoding="utf-8", errors="replace"):
+            raise BuildFailed(f"{stylesheet_path}: the body's folios must come from the \"folio\" counter "
+                              "(counter(folio), target-counter(…, folio)); copy the counter rules of the "
+                              "default print.css (`edition new` writes one)")
         template = make_env("pdf", styles / "templates" / "pdf").get_template("book.html.j2")
         fonts = FontConfiguration()
         return cls(template, CSS(filename=str(stylesheet_path), font_config=fonts), fonts,
