@@ -54,6 +54,7 @@ TARGETS = {  # (work, K) -> (wall seconds, peak MiB or None): the issue's target
     ("EPUB", 40): (2.0, 150),
 }
 EPUB_REBUILD_TARGET = 1.0
+READING = "## What the numbers say"  # RESULTS.md from this heading on is written by hand and kept
 PDF_RATIO_TARGET = 1.10
 
 
@@ -458,6 +459,11 @@ def main() -> None:
     picture = args.output.with_name("results.png")
     shown = picture.name if plot(rows, picture) else ""
     text = report(rows, extra, args.repeat, load, shown)
+    # The hand-written reading of the numbers, if the file has one, is kept.
+    with contextlib.suppress(OSError):
+        previous = args.output.read_text(encoding="utf-8")
+        if READING in previous:
+            text += "\n" + previous[previous.index(READING):]
     args.output.write_text(text, encoding="utf-8")
     print(text)
 
