@@ -320,22 +320,23 @@ def versions() -> str:
 
 
 def fit_per_page(rows: list[Row]) -> str:
-    pdf = [(r.pages, r.ours.wall, r.ours.peak) for r in rows if r.work == "PDF" and r.pages]
+    """The PDF's cost per page: least squares of CPU time and peak memory on pages."""
+    pdf = [(r.pages, r.ours.cpu, r.ours.peak) for r in rows if r.work == "PDF" and r.pages]
     if len(pdf) < 2:
         return ""
     n = len(pdf)
     mean_x = sum(p for p, _, _ in pdf) / n
 
-    def slope(index):
+    def line(index):
         mean_y = sum(row[index] for row in pdf) / n
-        cov = sum((row[0] - mean_x) * (row[index] - mean_y) for row in pdf)
-        var = sum((row[0] - mean_x) ** 2 for row in pdf)
-        return cov / var, mean_y - cov / var * mean_x
+        slope = sum((row[0] - mean_x) * (row[index] - mean_y) for row in pdf) / sum(
+            (row[0] - mean_x) ** 2 for row in pdf)
+        return slope, mean_y - slope * mean_x
 
-    seconds, offset = slope(1)
-    mib, base = slope(2)
-    return (f"PDF growth (least squares over {n} sizes): {seconds * 1000:.0f} ms and {mib:.2f} MiB per page, "
-            f"on top of {offset:.1f} s and {base:.0f} MiB.")
+    seconds, offset = line(1)
+    mib, base = line(2)
+    return (f"PDF growth (least squares over {n} sizes): {seconds * 1000:.0f} ms of CPU and {mib:.2f} MiB per "
+            f"page, on top of {offset:.1f} s and {base:.0f} MiB.")
 
 
 def report(rows: list[Row], extra: dict, repeat: int, load: tuple, plot: str) -> str:
@@ -378,7 +379,7 @@ def report(rows: list[Row], extra: dict, repeat: int, load: tuple, plot: str) ->
     if growth:
         lines += ["", growth]
     if plot:
-        lines += ["", f"![time and memory against K]({plot})"]
+        lines += ["", f"![CPU time and peak memory against K]({plot})"]
     return "\n".join(lines) + "\n"
 
 
@@ -427,12 +428,14 @@ def plot(rows: list[Row], path: Path) -> bool:
         if not chosen:
             continue
         ks = [r.k for r in chosen]
-        left.plot(ks, [r.ours.wall for r in chosen], "o-", label=f"edition {work}")
-        left.plot(ks, [r.anchor.wall for r in chosen], "s--", label=anchor)
+        left.plot(ks, [r.ours.cpu for r in chosen], "o-", label=f"edition {work}")
+        left.plot(ks, [r.anchor.cpu for r in chosen], "s--", label=anchor)
         right.plot(ks, [r.ours.peak for r in chosen], "o-", label=f"edition {work}")
         right.plot(ks, [r.anchor.peak for r in chosen], "s--", label=anchor)
-    left.set(xlabel="K (copies of the sample's five texts)", ylabel="wall time, s", title="Time")
-    right.set(xlabel="K (copies of the sample's five texts)", ylabel="peak resident memory, MiB", title="Memory")
+    left.set(xlabel="K (copies of the sample's five texts)", ylabel="CPU time (user + system), s", title="Time",
+             yscale="log")
+    right.set(xlabel="K (copies of the sample's five texts)", ylabel="peak resident memory, MiB", title="Memory",
+              yscale="log")
     for axes in (left, right):
         axes.legend(fontsize="small")
         axes.grid(alpha=0.3)
