@@ -5,6 +5,7 @@ on scaled editions of the sample, against pandoc and plain WeasyPrint.
     python bench/run.py                # K = 1, 10, 40; writes bench/RESULTS.md and bench/results.png
     python bench/run.py --k 1 --repeat 1 --output /tmp/quick.md     # a quick look
     python bench/run.py --pdf-k 1,10   # the PDF only at these K (at K=40 it takes minutes)
+    python bench/run.py --paired 5     # only the K=1 PDF against plain WeasyPrint, 5 interleaved pairs
 
 A scaled edition is the sample's five texts, with their headnotes, notes and
 corrections, repeated K times as separate texts (the introduction once). It
@@ -444,6 +445,25 @@ def plot(rows: list[Row], path: Path) -> bool:
     return True
 
 
+def paired(count: int, say) -> str:
+    """The K=1 PDF and plain WeasyPrint on its HTML, built in turn `count`
+    times, so that whatever else the machine does weighs on both alike."""
+    with tempfile.TemporaryDirectory(prefix="edition-bench-") as temporary:
+        folder = Path(temporary)
+        manifest = scaled_edition(1, folder / "k1")
+        html = folder / "final.html"
+        final_html(manifest, html)
+        ours, plain = [], []
+        for n in range(count):
+            say(f"pair {n + 1} of {count}")
+            ours.append(fresh_build(manifest, folder / "out", "pdf"))
+            plain.append(plain_weasyprint(html, folder))
+    a, b = median(ours), median(plain)
+    return (f"K=1 PDF against plain WeasyPrint, {count} interleaved pairs, medians: edition {a.wall:.2f} s wall, "
+            f"{a.cpu:.2f} s CPU; plain {b.wall:.2f} s wall, {b.cpu:.2f} s CPU; ratio {a.wall / b.wall:.3f} wall, "
+            f"{a.cpu / b.cpu:.3f} CPU.")
+
+
 def numbers(value: str) -> list[int]:
     return [int(part) for part in value.split(",") if part.strip()]
 
@@ -455,7 +475,12 @@ def main() -> None:
                         help="sizes at which to build the PDF too (default: all of --k)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each build (default 3)")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    parser.add_argument("--paired", type=int, metavar="N",
+                        help="only compare the K=1 PDF with plain WeasyPrint, in N interleaved pairs")
     args = parser.parse_args()
+    if args.paired:
+        print(paired(args.paired, lambda line: print(line, file=sys.stderr, flush=True)))
+        return
     pdf_ks = args.k if args.pdf_k is None else args.pdf_k
     load = os.getloadavg()
     rows, extra = run(sorted(args.k), pdf_ks, args.repeat, lambda line: print(line, file=sys.stderr, flush=True))

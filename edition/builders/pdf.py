@@ -452,7 +452,7 @@ def lay_out_book(press: Press, book: Book, progress=lambda stage: None) -> Layou
     one-page text was wrong (the pass after it cannot move a text's pages,
     which come before the notes that name them)."""
     for attempt in range(1, MAX_PASSES + 1):
-        progress(f"pdf: layout" + (f", pass {attempt}" if attempt > 1 else ""))
+        progress("pdf: layout" + (f", pass {attempt}" if attempt > 1 else ""))
         html = press.html(book)
         document = press.lay_out(html)
         pages = PageMap.of(document)
