@@ -7,9 +7,11 @@ of all texts are collected before anything is raised.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 from . import model as m
@@ -18,13 +20,18 @@ from .manifest import Manifest, TextEntry
 from .reader import parse_inlines, read_text
 from .source import shown as show_invisible
 
-QUOTE_FOLD = str.maketrans({"‘": "'", "’": "'", "‛": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"',
-                            "\u00a0": " "})
+QUOTE_FOLD = (("‘", "'"), ("’", "'"), ("‛", "'"), ("′", "'"), ("“", '"'), ("”", '"'), ("„", '"'), ("″", '"'),
+              ("\u00a0", " "))
 
 
 def fold(text: str) -> str:
-    """A same-length form of `text` for matching: curly quotes made straight."""
-    return text.translate(QUOTE_FOLD)
+    """A same-length form of `text` for matching: curly quotes made straight.
+    (A few `str.replace` calls: `str.translate` with a mapping is a hundred
+    times slower on non-ASCII text, and every paragraph is folded.)"""
+    for curly, straight in QUOTE_FOLD:
+        if curly in text:
+            text = text.replace(curly, straight)
+    return text
 
 
 def fold_phrase(phrase: str) -> str:
@@ -45,22 +52,34 @@ class Unit:
     inlines: tuple
     location: Location
 
-    @property
+    @cached_property
     def words(self) -> str:
         return m.plain_text(self.inlines)
 
+    @cached_property
+    def folded(self) -> str:
+        """`words` folded for matching, once per unit however many phrases
+        are looked for (same length, so offsets carry over)."""
+        return fold(self.words)
 
-def units_of(blocks, path=()) -> list[Unit]:
+
+def units_of(blocks, reuse=()) -> list[Unit]:
+    """The units of `blocks`. A unit of `reuse` whose inline content is
+    still the same object is kept, with the folded words it has computed."""
     found: list[Unit] = []
+    _collect_units(blocks, (), {(unit.path, id(unit.inlines)): unit for unit in reuse}, found)
+    return found
+
+
+def _collect_units(blocks, path, kept, found) -> None:
     for index, block in enumerate(blocks):
         here = path + (index,)
         if isinstance(block, (m.Paragraph, m.Heading)):
-            found.append(Unit(here, block.children, block.location))
+            found.append(kept.get((here, id(block.children))) or Unit(here, block.children, block.location))
         elif isinstance(block, (m.BlockQuote, m.Division, m.ListItem)):
-            found.extend(units_of(block.blocks, here))
+            _collect_units(block.blocks, here, kept, found)
         elif isinstance(block, m.ListBlock):
-            found.extend(units_of(block.items, here))
-    return found
+            _collect_units(block.items, here, kept, found)
 
 
 def replace_unit(blocks, path, inlines):
@@ -103,18 +122,41 @@ class Match:
     end: int
 
 
-def find_phrase(units: list[Unit], phrase: str) -> list[Match]:
-    needle = fold_phrase(phrase)
-    matches = []
-    if not needle:
+class Haystack:
+    """The folded words of many units joined into one string (a separator
+    that no phrase holds between them), so that a phrase is looked for with
+    one `str.find` over the whole text; `starts` maps an offset back to its
+    unit and the offset within it."""
+
+    SEPARATOR = "\x00"
+
+    def __init__(self, units: list[Unit]):
+        self.units = units
+        self.starts: list[int] = []
+        offset = 0
+        for unit in units:
+            self.starts.append(offset)
+            offset += len(unit.folded) + 1
+        self.text = self.SEPARATOR.join(unit.folded for unit in units)
+
+    def find(self, phrase: str) -> list[Match]:
+        needle = fold_phrase(phrase)
+        matches: list[Match] = []
+        if not needle or self.SEPARATOR in needle:
+            return matches
+        at = self.text.find(needle)
+        while at >= 0:
+            index = bisect.bisect_right(self.starts, at) - 1
+            start = at - self.starts[index]
+            matches.append(Match(self.units[index], start, start + len(needle)))
+            at = self.text.find(needle, at + 1)
         return matches
-    for unit in units:
-        haystack = fold(unit.words)
-        start = haystack.find(needle)
-        while start >= 0:
-            matches.append(Match(unit, start, start + len(needle)))
-            start = haystack.find(needle, start + 1)
-    return matches
+
+
+def find_phrase(units: list[Unit], phrase: str) -> list[Match]:
+    """Every place of `phrase` in `units`, in reading order (quotes and
+    runs of white space folded)."""
+    return Haystack(units).find(phrase)
 
 
 def nearest_passages(units: list[Unit], phrase: str, limit: int = 2) -> list[tuple[str, Location]]:
@@ -289,8 +331,9 @@ def _label_own_refs(blocks):
 
 def _apply_corrections(text: m.Text, blocks, corrections, problems: Collector):
     done = []
+    units: list[Unit] = []
     for number, correction in enumerate(corrections, start=1):
-        units = units_of(blocks)
+        units = units_of(blocks, reuse=units)
         matches = find_phrase(units, correction.find)
         match = _pick(matches, correction.occurrence, "the reading", correction.find, text, units,
                       correction.location, problems)
@@ -341,8 +384,9 @@ def mark_position(words: str, end: int) -> int:
 def _anchor_notes(text: m.Text, blocks, notes, problems: Collector):
     placed = []
     units = units_of(blocks)
+    haystack = Haystack(units)
     for index, note in enumerate(notes):
-        matches = find_phrase(units, note.at)
+        matches = haystack.find(note.at)
         match = _pick(matches, note.occurrence, "the note's phrase", note.at, text, units, note.location, problems)
         if match is not None:
             placed.append((match, index, note))

@@ -51,7 +51,7 @@ def _dashes_and_ellipses(state) -> None:
         if token.type != "inline" or not token.children:
             continue
         for child in token.children:
-            if child.type == "text":
+            if child.type == "text" and ("--" in child.content or "..." in child.content):
                 text = EM_DASH.sub("\\1—", child.content)
                 text = EN_DASH.sub("\\1–", text)
                 child.content = text.replace("...", "…")

@@ -67,6 +67,11 @@ class YamlList(list):
     item_location: list
 
 
+# libyaml's parser when PyYAML has it (ten times faster); its nodes carry the
+# same marks, so locations are the same.
+COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _location(path: str, mark, line_offset: int) -> Location:
     return Location(path, mark.line + 1 + line_offset, mark.column + 1)
 
@@ -183,8 +188,9 @@ def parse_yaml(text: str, path: str, problems: Collector, *, line_offset: int = 
     try:
         if not _plain_structure(text, path, problems, line_offset):
             return None
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=COMPOSER)
     except yaml.MarkedYAMLError as error:
+        error = _pure_python_error(text, error)
         mark = error.problem_mark or error.context_mark
         if str(error.context or "").startswith(("while scanning a quoted scalar", "while parsing a flow")) \
                 and error.context_mark:
@@ -201,11 +207,23 @@ def parse_yaml(text: str, path: str, problems: Collector, *, line_offset: int = 
     return _convert(node, path, line_offset, constructor, problems)
 
 
+def _pure_python_error(text: str, error: yaml.MarkedYAMLError) -> yaml.MarkedYAMLError:
+    """The same error in the pure-Python parser's words, which YAML_SLIPS
+    explains (libyaml words its errors differently)."""
+    if COMPOSER is yaml.SafeLoader:
+        return error
+    try:
+        yaml.compose(text, Loader=yaml.SafeLoader)  # aliases are not expanded: bounded
+    except yaml.MarkedYAMLError as python_error:
+        return python_error
+    return error
+
+
 def _plain_structure(text: str, path: str, problems: Collector, line_offset: int) -> bool:
     """Reads the YAML's events once (without building anything): False,
     after reporting, if it uses an anchor or an alias or nests too deep."""
     depth = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=COMPOSER):
         where = _location(path, event.start_mark, line_offset)
         if isinstance(event, yaml.AliasEvent):
             problems.add(where, f'a YAML alias ("*{event.anchor}"): the edition does not use anchors and '

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pypdf
@@ -20,7 +20,7 @@ import pytest
 import edition
 from edition import model as m
 from edition.builders import BuildOptions
-from edition.builders.pdf import PRODUCER, PdfBuilder, typographic
+from edition.builders.pdf import PRODUCER, PageMap, PdfBuilder, Press, make_book, settle, typographic
 from edition.builders.pdf_labels import Folios, roman
 from edition.typography import curl
 
@@ -57,6 +57,7 @@ class Built:
     edition: m.Edition
     path: Path
     reader: pypdf.PdfReader
+    stages: list[str]  # what the builder reported doing
 
     def page_of(self, anchor: str) -> int:
         return self.reader.get_destination_page_number(self.reader.named_destinations[anchor])
@@ -71,9 +72,11 @@ class Built:
 
 def build(manifest: Path, out: Path, profile: str = "screen") -> Built:
     loaded = edition.load(manifest)
+    stages: list[str] = []
     with no_weasyprint_warnings():
-        path = PdfBuilder().build(loaded, out, BuildOptions(profile=profile, styles_dir=STYLES))
-    return Built(loaded, path, pypdf.PdfReader(path))
+        path = PdfBuilder().build(loaded, out, BuildOptions(profile=profile, styles_dir=STYLES,
+                                                            progress=stages.append))
+    return Built(loaded, path, pypdf.PdfReader(path), stages)
 
 
 @pytest.fixture(scope="module")
@@ -115,6 +118,13 @@ def test_contents_numbers_are_the_pages_where_texts_start(sample):
         assert match.group(1) == sample.label(start), title
         assert title in sample.words(start), f"{title!r} does not open on page {sample.label(start)}"
     assert sample.label(sample.page_of(sample.edition.texts[0].id)) == "1"
+
+
+def test_one_layout_pass(sample, parts):
+    """Every page number is resolved within one WeasyPrint layout (the
+    guess about one-page texts was right for both books)."""
+    for built in (sample, parts):
+        assert [stage for stage in built.stages if stage.startswith("pdf: layout")] == ["pdf: layout"]
 
 
 def test_texts_open_on_a_recto_and_blank_versos_are_empty(sample):
@@ -336,3 +346,22 @@ def test_folios_and_labels_agree():
     assert [(r.first, r.style) for r in folios.ranges()] == [(0, "r"), (4, "D")]
     assert [(r.first, r.style) for r in Folios(0).ranges()] == [(0, "D")]
     assert roman(1994) == "mcmxciv"
+
+
+def test_a_wrong_guess_about_one_page_texts_is_corrected_by_the_layout(sample):
+    """Whether a text's notes are "to page 7" or "to pages 7–9" is guessed
+    before the layout; `settle` corrects every wrong guess from the pages."""
+    book = make_book(sample.edition, "screen")
+    layout = PageMap({name: sample.page_of(name) for name in sample.reader.named_destinations})
+    assert settle(book, layout) == book  # the guesses were right: one pass
+    wrong = replace(book, note_groups=tuple(replace(g, one_page=not g.one_page) for g in book.note_groups))
+    assert settle(wrong, layout) == book
+
+
+def test_a_print_stylesheet_without_the_folio_counter_is_refused(tmp_path):
+    """A print.css written before folios had their own counter would number
+    the body on from the front matter: the build says so instead."""
+    (tmp_path / "print.css").write_text(
+        (STYLES / "print.css").read_text(encoding="utf-8").replace("counter(folio", "counter(page"), encoding="utf-8")
+    with pytest.raises(edition.BuildFailed, match=r"print\.css: the body's folios must come from the \"folio\""):
+        Press.for_styles(tmp_path, tmp_path)

@@ -58,11 +58,10 @@ class Builder:
 def build_all(edition: Edition, output_dir: Path, formats: tuple[str, ...], options: BuildOptions) -> list[Path]:
     """Renders every format first and writes only when all have succeeded,
     so a failure leaves all the previous outputs as they were."""
-    available = builders()
     by_format: dict[str, tuple[Path, bytes]] = {}
     # With both formats the PDF comes first: the EPUB carries its pages (pagemap.py).
     for name in sorted(formats, key=lambda name: name != "pdf"):
-        builder = available[name]()
+        builder = builder_class(name)()
         options.progress(f"{name}: rendering")
         source = edition
         if name == "epub" and "pdf" in by_format:
@@ -102,9 +101,23 @@ def write_atomically(target: Path, data: bytes) -> None:
         raise BuildFailed(f"{target}: cannot write: {error.strerror or error}") from None
 
 
+FORMATS = ("epub", "pdf")  # in the order `edition build` runs them
+
+
+def builder_class(name: str) -> type[Builder]:
+    """The builder of one format, imported only when asked for: an EPUB-only
+    build never loads the PDF builder (nor WeasyPrint)."""
+    if name == "epub":
+        from .epub import EpubBuilder
+
+        return EpubBuilder
+    if name == "pdf":
+        from .pdf import PdfBuilder
+
+        return PdfBuilder
+    raise KeyError(name)
+
+
 def builders() -> dict[str, type[Builder]]:
     """The builders by format name, in the order `edition build` runs them."""
-    from .epub import EpubBuilder
-    from .pdf import PdfBuilder
-
-    return {EpubBuilder.name: EpubBuilder, PdfBuilder.name: PdfBuilder}
+    return {name: builder_class(name) for name in FORMATS}

@@ -2,11 +2,16 @@
 
 `PdfBuilder.render` builds a `Book` (the template context: plain records made
 from the model), renders `templates/pdf/book.html.j2` with it and lays the
-result out with `styles/print.css`. Layout takes two passes: the first finds
-the page on which the body starts (where arabic folios begin) and the pages
-each text occupies (for "Notes to pages 12–30"); the second sets them. The
-passes repeat only if a page moved, which the numbers themselves cannot cause
-(they all sit before or after the pages they name).
+result out with `styles/print.css`, in one layout pass. Every page number the
+book prints is resolved by WeasyPrint within that pass: the folios (roman in
+the front matter from the page counter, arabic in the body from the `folio`
+counter, which only body pages advance, so the body's first page is 1
+wherever it falls), the contents, the notes' page of reference, the pages of
+the emendations, and "Notes to pages 12–30" (`target-counter()`, forward
+references included). Only one thing is decided before the layout: whether a
+text's notes are "to page 7" (the text fits on one page) or "to pages 7–9";
+`settle` checks that guess against the layout and, only when it was wrong,
+the book is laid out once more.
 
 A finisher then adds what WeasyPrint does not write: `/PageLabels` matching
 the printed folios, a stable producer, viewer preferences. The output is
@@ -40,9 +45,9 @@ from .pdf_labels import Folios
 
 PRODUCER = "edition"
 TAGGED_VARIANT = "pdf/ua-1"
-MAX_PASSES = 4
+MAX_PASSES = 3
 BODY_START = "body-start"  # the id of the first element of the body
-PENDING_RANGE = "pages \u2026"  # what "Notes to pages …" says before the pages are known
+ONE_PAGE_GUESS = 400  # a text of fewer characters is guessed to fit on its opening page
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 
@@ -124,12 +129,14 @@ class NoteView:
 
 @dataclass(frozen=True)
 class NoteGroup:
-    """The notes of one text: "Letter to Nikolai Bukharin / Notes to pages 1–12"."""
+    """The notes of one text: "Letter to Nikolai Bukharin / Notes to pages 1–12".
+    The layout prints the pages, from the text's first element to its end."""
 
     id: str
     text_id: str
+    end_id: str
     title: str
-    pages: str  # "pages 1–12" or "page 7", filled in once the pages are known
+    one_page: bool  # "Notes to page 7": a guess before the layout, checked after it
     roman: bool
     notes: tuple[NoteView, ...]
 
@@ -158,8 +165,7 @@ class VersionView:
 
 @dataclass(frozen=True)
 class Book:
-    """Everything the print template shows; `body_start` and the notes'
-    `pages` are filled in from the previous layout pass."""
+    """Everything the print template shows."""
 
     language: str
     document_title: str  # as the manifest writes it, for the PDF's metadata
@@ -188,7 +194,6 @@ class Book:
     has_author_notes: bool  # besides the edition's own
     emendation_groups: tuple[EmendationGroup, ...]
     versions: tuple[VersionView, ...]
-    body_start: int = 0  # 1-based page number of the first body page; 0 = not known yet
     register: tuple[RegisterEntry, ...] = ()  # persons named in the texts
     index: tuple[IndexEntry, ...] = ()  # the index of names; its pages filled in from layout
 
@@ -298,6 +303,12 @@ def file_identifier(metadata: m.Metadata) -> bytes:
     return hashlib.sha256(f"{metadata.identifier}\n{metadata.version}".encode()).hexdigest()[:32].encode()
 
 
+def _looks_like_one_page(text: m.Text) -> bool:
+    """A guess, checked after the layout: does `text` fit on one page?"""
+    size = sum(len(node.text) for node in _inline_nodes(text.headnote + text.blocks) if isinstance(node, m.Str))
+    return size < ONE_PAGE_GUESS
+
+
 def make_book(edition: m.Edition, profile: str, renderer: PrintRenderer | None = None) -> Book:
     """The template context for `edition` (page numbers still unknown)."""
     renderer = renderer or PrintRenderer()
@@ -320,8 +331,8 @@ def make_book(edition: m.Edition, profile: str, renderer: PrintRenderer | None =
                   for part in edition.parts)
 
     note_groups = tuple(
-        NoteGroup(id=f"{text.id}-notes", text_id=text.id, title=typographic(text.meta.title), pages=PENDING_RANGE,
-                  roman=text.id in front_ids,
+        NoteGroup(id=f"{text.id}-notes", text_id=text.id, end_id=f"{text.id}-end", title=typographic(text.meta.title),
+                  one_page=_looks_like_one_page(text), roman=text.id in front_ids,
                   notes=tuple(NoteView(note.id, note.ref_id, note.number, note.kind == m.NoteKind.EDITORIAL,
                                        renderer.note(note)) for note in text.notes))
         for text in edition.front + edition.texts if text.notes)
@@ -388,18 +399,85 @@ class PageMap:
     def __getitem__(self, anchor: str) -> int:
         return self.pages[anchor]
 
+    def folios(self) -> Folios:
+        """The numbering the layout gave: arabic from the page of the body's first element."""
+        return Folios(self[BODY_START]) if BODY_START in self.pages else Folios(0)
+
 
 def settle(book: Book, layout: PageMap) -> Book:
-    """`book` with the page facts `layout` shows: where the body starts, and
-    the pages of each text with notes."""
-    folios = Folios(layout[BODY_START]) if BODY_START in layout.pages else Folios(0)
-    groups = []
-    for group in book.note_groups:
-        first, last = layout[group.text_id], layout[f"{group.text_id}-end"]
-        words = f"pages {folios.span(first, last)}" if last > first else f"page {folios.label(first)}"
-        groups.append(replace(group, pages=words))
-    return replace(book, body_start=folios.body_start + 1, note_groups=tuple(groups),
-                   index=settle_index(book.index, layout.pages, folios))
+    """`book` with the guesses about one-page texts corrected by `layout`,
+    and the index's pages joined (the same book when nothing changed)."""
+    groups = tuple(replace(group, one_page=layout[group.end_id] <= layout[group.text_id])
+                   for group in book.note_groups)
+    return replace(book, note_groups=groups, index=settle_index(book.index, layout.pages, layout.folios()))
+
+
+@dataclass(frozen=True)
+class Press:
+    """What lays a book out: the print template, the stylesheet and the fonts,
+    loaded once per build."""
+
+    template: object  # a jinja2 Template
+    stylesheets: tuple  # weasyprint CSS: the print stylesheet, the register's and the index's
+    fonts: object  # a weasyprint FontConfiguration
+    base_url: str  # where the stylesheet's fonts and images are found
+    fetcher: object  # serves only the project's files: see confine.py
+
+    @classmethod
+    def for_styles(cls, styles: Path, project: Path) -> "Press":
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        stylesheet_path = styles / "print.css"
+        if not stylesheet_path.is_file():
+            raise BuildFailed(f"{stylesheet_path}: the print stylesheet is missing")
+        if "counter(folio" not in stylesheet_path.read_text(encoding="utf-8", errors="replace"):
+            raise BuildFailed(f"{stylesheet_path}: the body's folios must come from the \"folio\" counter "
+                              "(counter(folio), target-counter(…, folio)); copy the counter rules of the "
+                              "default print.css (`edition new` writes one)")
+        template = make_env("pdf", styles / "templates" / "pdf").get_template("book.html.j2")
+        fonts = FontConfiguration()
+        fetcher = print_fetcher(stylesheet_path, project)
+        persons_path = index_stylesheet(styles, project)
+        stylesheets = (CSS(filename=str(stylesheet_path), font_config=fonts, url_fetcher=fetcher),
+                       CSS(filename=str(persons_path), font_config=fonts,
+                           url_fetcher=print_fetcher(persons_path, project)))
+        return cls(template, stylesheets, fonts, str(styles.resolve()) + os.sep, fetcher)
+
+    def html(self, book: Book) -> str:
+        return self.template.render(book=book)
+
+    def lay_out(self, html: str):
+        """One WeasyPrint layout of `html`: a weasyprint Document."""
+        from weasyprint import HTML
+
+        return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
+            stylesheets=list(self.stylesheets), font_config=self.fonts)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A laid-out book: the document, the HTML it was laid out from, and where its anchors are."""
+
+    document: object
+    html: str
+    pages: PageMap
+
+
+def lay_out_book(press: Press, book: Book, progress=lambda stage: None) -> Layout:
+    """The book laid out: one pass, a second only when a guess about a
+    one-page text was wrong (the pass after it cannot move a text's pages,
+    which come before the notes that name them)."""
+    for attempt in range(1, MAX_PASSES + 1):
+        progress("pdf: layout" + (f", pass {attempt}" if attempt > 1 else ""))
+        html = press.html(book)
+        document = press.lay_out(html)
+        pages = PageMap.of(document)
+        settled = settle(book, pages)
+        if settled == book:
+            return Layout(document, html, pages)
+        book = settled
+    raise BuildFailed(f"pdf: the page numbers did not settle after {MAX_PASSES} layout passes")
 
 
 class _DropSubsetNotice(logging.Filter):
@@ -418,47 +496,28 @@ class PdfBuilder(Builder):
     name = "pdf"
     suffix = ".pdf"
 
+    last_html = ""  # the HTML of the last layout (bench/run.py lays it out with plain WeasyPrint)
+
     def render(self, edition: m.Edition, options: BuildOptions) -> bytes:
-        from weasyprint import CSS, HTML
-        from weasyprint.text.fonts import FontConfiguration
-
         edition = typeset(edition)  # every metadata string curled, the /Title too
-
         styles = Path(options.styles_dir) if options.styles_dir else Path(edition.root) / edition.styles_dir
-        stylesheet_path = styles / "print.css"
-        if not stylesheet_path.is_file():
-            raise BuildFailed(f"{stylesheet_path}: the print stylesheet is missing")
-        template = make_env("pdf", styles / "templates" / "pdf").get_template("book.html.j2")
-        fonts = FontConfiguration()
-        fetcher = print_fetcher(stylesheet_path, Path(edition.root))  # only the project's files: see confine.py
-        stylesheet = CSS(filename=str(stylesheet_path), font_config=fonts, url_fetcher=fetcher)
-        persons_path = index_stylesheet(styles, Path(edition.root))
-        persons_stylesheet = CSS(filename=str(persons_path), font_config=fonts,
-                                 url_fetcher=print_fetcher(persons_path, Path(edition.root)))
-
+        press = Press.for_styles(styles, Path(edition.root))
         options.progress("pdf: preparing the book")
         book = make_book(edition, options.profile)
-        for attempt in range(1, MAX_PASSES + 1):
-            options.progress(f"pdf: layout, pass {attempt}")
-            html = HTML(string=template.render(book=book), base_url=str(styles.resolve()) + os.sep,
-                        url_fetcher=fetcher)
-            document = html.render(stylesheets=[stylesheet, persons_stylesheet], font_config=fonts)
-            settled = settle(book, PageMap.of(document))
-            if settled == book:
-                break
-            book = settled
-        else:
-            raise BuildFailed("pdf: the page numbers did not settle after "
-                              f"{MAX_PASSES} layout passes")
-
+        layout = lay_out_book(press, book, options.progress)
+        self.last_html = layout.html
         options.progress("pdf: writing")
-        folios = Folios(book.body_start - 1)
-        with _font_timestamps_from(edition.metadata):
-            return document.write_pdf(
-                finisher=Finisher(folios, edition.metadata.title),
-                pdf_identifier=file_identifier(edition.metadata),
-                pdf_variant=TAGGED_VARIANT if edition.metadata.tagged_pdf else None,
-            )
+        return write_pdf(layout.document, layout.pages.folios(), edition.metadata)
+
+
+def write_pdf(document, folios: Folios, metadata: m.Metadata) -> bytes:
+    """The PDF of a laid-out `document`, finished (page labels, producer …) and reproducible."""
+    with _font_timestamps_from(metadata):
+        return document.write_pdf(
+            finisher=Finisher(folios, metadata.title),
+            pdf_identifier=file_identifier(metadata),
+            pdf_variant=TAGGED_VARIANT if metadata.tagged_pdf else None,
+        )
 
 
 @contextlib.contextmanager
