@@ -185,45 +185,39 @@ def parse_yaml(text: str, path: str, problems: Collector, *, line_offset: int = 
     and aliases are refused (a few lines of aliases can expand to gigabytes),
     and so is nesting deeper than MAX_YAML_DEPTH."""
     text = control_characters(text, path, problems, line_offset)
-    try:
-        if not _plain_structure(text, path, problems, line_offset):
+    # libyaml (fast) first; where it fails, the pure-Python parser judges: it
+    # accepts what libyaml refuses of YAML 1.1 and words its errors as
+    # YAML_SLIPS explains them.
+    for loader in dict.fromkeys((COMPOSER, yaml.SafeLoader)):
+        try:
+            if not _plain_structure(text, path, problems, line_offset, loader):
+                return None
+            node = yaml.compose(text, Loader=loader)
+            break
+        except yaml.MarkedYAMLError as error:
+            if loader is not yaml.SafeLoader:
+                continue
+            mark = error.problem_mark or error.context_mark
+            if str(error.context or "").startswith(("while scanning a quoted scalar", "while parsing a flow")) \
+                    and error.context_mark:
+                mark = error.context_mark  # where the quote or bracket opens, not where the parser gave up
+            where = _location(path, mark, line_offset) if mark else Location(path, 1 + line_offset)
+            problems.add(where, _plain_yaml_message(error, text))
             return None
-        node = yaml.compose(text, Loader=COMPOSER)
-    except yaml.MarkedYAMLError as error:
-        error = _pure_python_error(text, error)
-        mark = error.problem_mark or error.context_mark
-        if str(error.context or "").startswith(("while scanning a quoted scalar", "while parsing a flow")) \
-                and error.context_mark:
-            mark = error.context_mark  # where the quote or bracket opens, not where the parser gave up
-        where = _location(path, mark, line_offset) if mark else Location(path, 1 + line_offset)
-        problems.add(where, _plain_yaml_message(error, text))
-        return None
-    except yaml.YAMLError as error:
-        problems.add(Location(path, 1 + line_offset), f"invalid YAML: {error}")
-        return None
+        except yaml.YAMLError as error:
+            problems.add(Location(path, 1 + line_offset), f"invalid YAML: {error}")
+            return None
     if node is None:
         return None
     constructor = yaml.SafeLoader("")
     return _convert(node, path, line_offset, constructor, problems)
 
 
-def _pure_python_error(text: str, error: yaml.MarkedYAMLError) -> yaml.MarkedYAMLError:
-    """The same error in the pure-Python parser's words, which YAML_SLIPS
-    explains (libyaml words its errors differently)."""
-    if COMPOSER is yaml.SafeLoader:
-        return error
-    try:
-        yaml.compose(text, Loader=yaml.SafeLoader)  # aliases are not expanded: bounded
-    except yaml.MarkedYAMLError as python_error:
-        return python_error
-    return error
-
-
-def _plain_structure(text: str, path: str, problems: Collector, line_offset: int) -> bool:
+def _plain_structure(text: str, path: str, problems: Collector, line_offset: int, loader=COMPOSER) -> bool:
     """Reads the YAML's events once (without building anything): False,
     after reporting, if it uses an anchor or an alias or nests too deep."""
     depth = 0
-    for event in yaml.parse(text, Loader=COMPOSER):
+    for event in yaml.parse(text, Loader=loader):
         where = _location(path, event.start_mark, line_offset)
         if isinstance(event, yaml.AliasEvent):
             problems.add(where, f'a YAML alias ("*{event.anchor}"): the edition does not use anchors and '

@@ -431,7 +431,8 @@ class Press:
         stylesheet_path = styles / "print.css"
         if not stylesheet_path.is_file():
             raise BuildFailed(f"{stylesheet_path}: the print stylesheet is missing")
-        if "counter(folio" not in stylesheet_path.read_text(encoding="utf-8", errors="replace"):
+        css = stylesheet_path.read_text(encoding="utf-8", errors="replace")
+        if "counter(page" in css and "counter(folio" not in css:  # an older print.css: folios run from page 1
             raise BuildFailed(f"{stylesheet_path}: the body's folios must come from the \"folio\" counter "
                               "(counter(folio), target-counter(…, folio)); copy the counter rules of the "
                               "default print.css (`edition new` writes one)")
