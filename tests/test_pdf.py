@@ -122,9 +122,12 @@ def test_contents_numbers_are_the_pages_where_texts_start(sample):
 
 def test_one_layout_pass(sample, parts):
     """Every page number is resolved within one WeasyPrint layout (the
-    guess about one-page texts was right for both books)."""
+    guess about one-page texts was right for both books). Only an index of
+    names costs a second pass: its page ranges are joined from the first."""
     for built in (sample, parts):
-        assert [stage for stage in built.stages if stage.startswith("pdf: layout")] == ["pdf: layout"]
+        passes = [stage for stage in built.stages if stage.startswith("pdf: layout")]
+        indexed = any(person.occurrences for person in built.edition.persons)
+        assert passes == (["pdf: layout", "pdf: layout, pass 2"] if indexed else ["pdf: layout"])
 
 
 def test_texts_open_on_a_recto_and_blank_versos_are_empty(sample):
@@ -353,9 +356,9 @@ def test_a_wrong_guess_about_one_page_texts_is_corrected_by_the_layout(sample):
     before the layout; `settle` corrects every wrong guess from the pages."""
     book = make_book(sample.edition, "screen")
     layout = PageMap({name: sample.page_of(name) for name in sample.reader.named_destinations})
-    assert settle(book, layout) == book  # the guesses were right: one pass
+    assert settle(book, layout).note_groups == book.note_groups  # the guesses were right
     wrong = replace(book, note_groups=tuple(replace(g, one_page=not g.one_page) for g in book.note_groups))
-    assert settle(wrong, layout) == book
+    assert settle(wrong, layout).note_groups == book.note_groups
 
 
 def test_a_print_stylesheet_without_the_folio_counter_is_refused(tmp_path):
