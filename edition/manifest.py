@@ -43,6 +43,7 @@ EDITION_FIELDS = {
     "bleed": Field(bool),
     "tagged_pdf": Field(bool),
     "keywords": Field(list),
+    "hyphenation": Field(list),
 }
 VERSION_FIELDS = {"version": Field(str, required=True), "date": Field(str, required=True),
                   "changes": Field(str, required=True)}
@@ -55,6 +56,7 @@ NOTE_FIELDS = {"at": Field(str, required=True), "note": Field(str, required=True
 CORRECTION_FIELDS = {"find": Field(str, required=True), "replace": Field(str, required=True),
                      "reason": Field(str), "occurrence": Field(int, positive=True)}
 FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+WORD_BREAKS = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)*$")
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,7 @@ class _ManifestReader:
                               f'known: {", ".join(m.TrimSize.SIZES)}')
             trim = "a5"
         keywords = tuple(str(k) for k in values.get("keywords", ()))
+        hyphenation = self.hyphenation(values.get("hyphenation", ()))
         version = values.get("version", "")
         modified = values["date"]
         if versions:
@@ -154,8 +157,19 @@ class _ManifestReader:
             identifier=values["identifier"], date=values["date"], rights=rights,
             description=values.get("description", ""), version=version, modified=modified, slug=slug,
             trim=trim, cover=values.get("cover", ""), bleed=values.get("bleed", False),
-            tagged_pdf=values.get("tagged_pdf", False), keywords=keywords,
+            tagged_pdf=values.get("tagged_pdf", False), keywords=keywords, hyphenation=hyphenation,
         )
+
+    def hyphenation(self, words) -> tuple[str, ...]:
+        """The word-break exceptions: words of letters, hyphens where a break is allowed."""
+        kept = []
+        for index, word in enumerate(words):
+            if not isinstance(word, str) or not WORD_BREAKS.match(word):
+                self.problems.add(words.item_location[index], '"hyphenation" lists words with hyphens where they '
+                                  f'may break, such as "pro-le-tar-i-at", not "{word}"')
+                continue
+            kept.append(word)
+        return tuple(kept)
 
     def versions(self, data: YamlMap) -> tuple[m.Version, ...]:
         result = []

@@ -259,6 +259,7 @@ class Metadata:
     bleed: bool = False  # print profile: crop marks and 3 mm bleed
     tagged_pdf: bool = False
     keywords: tuple[str, ...] = ()
+    hyphenation: tuple[str, ...] = ()  # word-break exceptions for print: 'pro-le-tar-i-at'
 
 
 @dataclass(frozen=True)

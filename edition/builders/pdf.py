@@ -31,6 +31,7 @@ from markupsafe import Markup
 
 from .. import model as m
 from ..errors import BuildFailed
+from ..hyphenation import Exceptions
 from ..render import HtmlRenderer, make_env, plain
 from . import Builder, BuildOptions
 from .pdf_labels import Folios
@@ -198,6 +199,12 @@ class PrintRenderer(HtmlRenderer):
 
     heading_offset = 0
 
+    def __init__(self, exceptions: Exceptions = Exceptions({})):
+        self.exceptions = exceptions
+
+    def str(self, node: m.Str) -> Markup:
+        return self.exceptions.mark(node.text)
+
     def heading(self, block: m.Heading) -> Markup:
         level = min(6, block.level + self.heading_offset)
         return Markup('<h%d id="%s" data-bookmark="%s">%s</h%d>') % (
@@ -295,8 +302,8 @@ def file_identifier(metadata: m.Metadata) -> bytes:
 
 def make_book(edition: m.Edition, profile: str, renderer: PrintRenderer | None = None) -> Book:
     """The template context for `edition` (page numbers still unknown)."""
-    renderer = renderer or PrintRenderer()
     meta = edition.metadata
+    renderer = renderer or PrintRenderer(Exceptions.of(meta.hyphenation))
     language = meta.language
 
     def view(text: m.Text, front: bool) -> TextView:
