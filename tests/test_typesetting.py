@@ -67,3 +67,109 @@ def test_a_bad_hyphenation_entry_is_reported_with_its_line(tmp_path):
     assert len(problems) == 1
     assert problems[0].startswith("manifest.yaml:6:")
     assert '"12-b"' in problems[0]
+
+
+# --- fixed words, dates and text slips ------------------------------------------------
+
+
+def test_every_language_has_every_fixed_word_with_the_same_placeholders():
+    import string
+
+    from edition.locale import CATALOGUE
+
+    def fields(text):
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    english = CATALOGUE["en"]
+    assert {"en", "de", "fr", "es", "it", "ru"} <= CATALOGUE.keys()
+    for language, table in CATALOGUE.items():
+        assert table.keys() == english.keys(), language
+        for key, text in table.items():
+            assert fields(text) == fields(english[key]), (language, key)
+
+
+def test_dates_take_the_style_of_the_edition_language():
+    from edition.locale import long_date, shown_date
+
+    assert long_date("1926-01-09", "en") == "January 9, 1926"
+    assert long_date("1926-01-09", "en-GB") == "9 January 1926"
+    assert long_date("1926-01-09", "de") == "9. Januar 1926"
+    assert long_date("1941-08", "fr") == "août 1941"
+    assert long_date("1941", "en") == "1941"
+    assert shown_date("1932-03-01", "1 March 1932", "en") == "March 1, 1932"  # a full date: the edition's style
+    assert shown_date("1941", "Summer 1941", "en") == "Summer 1941"  # a vague one: the source's words
+
+
+def test_page_ranges_in_source_lines():
+    from edition.locale import page_ranges, words
+
+    assert page_ranges("Vol. 3, 1930-1931, p. 44-46", words("en")) == "Vol. 3, 1930-1931, pp.\xa044\u201346"
+    assert page_ranges("Vol. 5-6, pp. 1 & 2", words("en")) == "Vol. 5-6, pp. 1 & 2"
+    assert page_ranges("S. 4-6", words("de")) == "S.\xa04\u20136"
+
+
+def _page_text(path, index):
+    import pypdf
+
+    return " ".join(pypdf.PdfReader(path).pages[index].extract_text().replace("\xa0", " ").split())
+
+
+def test_no_doubled_full_stops_and_one_date_style(sample):
+    loaded, path, report = sample
+    import pypdf
+
+    reader = pypdf.PdfReader(path)
+    words = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "Ed.." not in words and "Ed. ." not in words
+    assert "Notes marked Ed. are this edition’s." in words  # the sample has no notes of the authors'
+    contents = _page_text(path, reader.get_destination_page_number(reader.named_destinations["contents"]))
+    assert "March 1, 1932" in contents and "1 March 1932" not in contents  # the edition's one style
+
+
+def test_notes_pages_running_heads_cover_every_note_on_the_page(sample):
+    import re
+
+    import pypdf
+
+    _, path, _ = sample
+    reader = pypdf.PdfReader(path)
+    destinations = reader.named_destinations
+    labels = reader.page_labels
+    page_of = {name: reader.get_destination_page_number(dest) for name, dest in destinations.items()}
+    marks_on: dict[int, list[str]] = {}
+    for name, page in page_of.items():
+        if re.search(r"-note-\d+$", name):
+            marks_on.setdefault(page, []).append(labels[page_of[name.replace("-note-", "-noteref-")]])
+    checked = 0
+    for page, marks in marks_on.items():
+        if page % 2 == 1 or page == page_of["notes"]:  # versos carry the book's title; an opening none
+            continue
+        numbers = [int(mark) for mark in marks]
+        first, last = min(numbers), max(numbers)
+        head = f"Notes to pages {first}\u2013{last}" if last > first else f"Notes to page {first}"
+        assert head in _page_text(path, page), labels[page]
+        checked += 1
+    assert checked >= 2
+
+
+def test_tracked_small_caps_keep_the_apostrophe_close(sample):
+    import pdfplumber
+
+    _, path, _ = sample
+    with pdfplumber.open(path) as pdf:
+        chars = pdf.pages[2].chars  # the title page: "The Degenerated Workers’ State"
+    index = next(i for i, c in enumerate(chars) if c["text"] == "\u2019")
+    before, apostrophe, after_s = chars[index - 1], chars[index], chars[index - 2]
+    assert apostrophe["x0"] - before["x1"] < 0.3  # no tracking before the apostrophe
+    assert before["x0"] - after_s["x1"] > 0.5  # but between the letters
+
+
+def test_a_long_emendation_group_repeats_its_heading(sample):
+    _, path, _ = sample
+    import pypdf
+
+    reader = pypdf.PdfReader(path)
+    start = reader.get_destination_page_number(reader.named_destinations["emendations"])
+    titles = [typo for typo in ("Letter to the Bulgarian Comrades",)]
+    pages = [i for i in range(start, len(reader.pages)) if titles[0] in _page_text(path, i)]
+    assert len(pages) == 2  # the group runs over a page and its heading is set again

@@ -27,11 +27,12 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pydyf
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .. import model as m
 from ..errors import BuildFailed
 from ..hyphenation import Exceptions
+from ..locale import Words, long_date, page_ranges, shown_date, words
 from ..render import HtmlRenderer, make_env, plain
 from . import Builder, BuildOptions
 from .pdf_labels import Folios
@@ -40,9 +41,7 @@ PRODUCER = "edition"
 TAGGED_VARIANT = "pdf/ua-1"
 MAX_PASSES = 4
 BODY_START = "body-start"  # the id of the first element of the body
-PENDING_RANGE = "pages \u2026"  # what "Notes to pages …" says before the pages are known
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+PENDING = "\u2026"  # what "Notes to pages …" says before the pages are known
 
 
 # --- page geometry -----------------------------------------------------------
@@ -117,7 +116,9 @@ class NoteView:
     ref_id: str
     number: int
     editorial: bool
-    body: Markup  # the note's blocks, the first one led by its number and page
+    first: Markup  # the words of the first paragraph, which the number and the page lead
+    rest: Markup  # the other blocks
+    running_head: str = ""  # "Notes to pages 11–23": the marks of all notes on the page where this one starts
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,8 @@ class NoteGroup:
     id: str
     text_id: str
     title: str
-    pages: str  # "pages 1–12" or "page 7", filled in once the pages are known
+    heading: str  # "Notes to pages 1–12" or "Notes to page 7", filled in once the pages are known
+    running_head: str  # the running head of the page where the group starts
     roman: bool
     notes: tuple[NoteView, ...]
 
@@ -160,6 +162,7 @@ class Book:
     `pages` are filled in from the previous layout pass."""
 
     language: str
+    words: Words  # the fixed words of the edition's language
     document_title: str  # as the manifest writes it, for the PDF's metadata
     title: str  # as the book prints it
     subtitle: str
@@ -201,29 +204,30 @@ class PrintRenderer(HtmlRenderer):
 
     def __init__(self, exceptions: Exceptions = Exceptions({})):
         self.exceptions = exceptions
+        self.in_heading = False
 
     def str(self, node: m.Str) -> Markup:
-        return self.exceptions.mark(node.text)
+        return tracked(node.text) if self.in_heading else self.exceptions.mark(node.text)
 
     def heading(self, block: m.Heading) -> Markup:
         level = min(6, block.level + self.heading_offset)
-        return Markup('<h%d id="%s" data-bookmark="%s">%s</h%d>') % (
-            level, block.id, plain(block.children), self.inlines(block.children), level)
+        self.in_heading = True  # headings are set in tracked small caps
+        try:
+            return Markup('<h%d id="%s" data-bookmark="%s">%s</h%d>') % (
+                level, block.id, plain(block.children), self.inlines(block.children), level)
+        finally:
+            self.in_heading = False
 
     def note_ref(self, node: m.NoteRef) -> Markup:
         return Markup('<a class="noteref" id="%s" href="#%s">%d</a>') % (node.ref_id, node.note_id, node.number)
 
-    def note(self, note: m.Note) -> Markup:
-        """An endnote: the number and the page of its mark lead its first paragraph."""
-        lead = Markup('<a class="note-number" href="#%s">%d</a><a class="note-page" href="#%s"></a>') % (
-            note.ref_id, note.number, note.ref_id)
-        if note.kind == m.NoteKind.EDITORIAL:
-            lead += Markup('<span class="note-kind">Ed.</span>')
+    def note(self, note: m.Note) -> tuple[Markup, Markup]:
+        """An endnote as (the words of its first paragraph, its other blocks):
+        the template leads the first paragraph with the number and the page."""
         blocks = note.blocks
         if blocks and isinstance(blocks[0], m.Paragraph):
-            first = Markup("<p>%s %s</p>") % (lead, self.inlines(blocks[0].children))
-            return Markup("\n").join((first, self.blocks(blocks[1:]))) if blocks[1:] else first
-        return Markup("<p>%s</p>\n%s") % (lead, self.blocks(blocks))
+            return self.inlines(blocks[0].children), self.blocks(blocks[1:])
+        return Markup(""), self.blocks(blocks)
 
 
 def _inline_nodes(blocks):
@@ -244,6 +248,15 @@ def _walk_inlines(inlines):
             yield from _walk_inlines(node.children)
 
 
+def tracked(words: str) -> Markup:
+    """`words` escaped for letter-spaced small caps: a letter and the
+    apostrophe after it are set without the tracking, which would otherwise
+    open a gap before the apostrophe ("WORKERS ’ STATE")."""
+    pieces = re.split(r"(\w[\u2019'])", words)
+    return Markup("").join(Markup('<span class="untracked">%s</span>') % piece if index % 2 else escape(piece)
+                           for index, piece in enumerate(pieces))
+
+
 def typographic(words: str) -> str:
     """Straight quotes made curly, for titles written in the manifest or front
     matter (the texts' own words are already curled by the reader)."""
@@ -252,24 +265,11 @@ def typographic(words: str) -> str:
     return re.sub(opening + '"', "\\1\u201c", words).replace('"', "\u201d")
 
 
-def long_date(iso: str, language: str = "en") -> str:
-    """'2026-11-23' -> '23 November 2026'; '1941-08' -> 'August 1941'.
-    Month names are English; other languages keep the ISO form."""
-    if not language.lower().startswith("en"):
-        return iso
-    parts = iso.split("-")
-    if len(parts) == 3:
-        return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
-    if len(parts) == 2:
-        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
-    return iso
-
-
-def byline(authors) -> str:
+def byline(authors, conjunction: str = "and") -> str:
     authors = list(authors)
     if len(authors) <= 2:
-        return " and ".join(authors)
-    return ", ".join(authors[:-1]) + " and " + authors[-1]
+        return f" {conjunction} ".join(authors)
+    return ", ".join(authors[:-1]) + f" {conjunction} " + authors[-1]
 
 
 def sentences(*parts: str) -> str:
@@ -303,16 +303,18 @@ def file_identifier(metadata: m.Metadata) -> bytes:
 def make_book(edition: m.Edition, profile: str, renderer: PrintRenderer | None = None) -> Book:
     """The template context for `edition` (page numbers still unknown)."""
     meta = edition.metadata
-    renderer = renderer or PrintRenderer(Exceptions.of(meta.hyphenation))
     language = meta.language
+    fixed = words(language)
+    renderer = renderer or PrintRenderer(Exceptions.of(meta.hyphenation))
 
     def view(text: m.Text, front: bool) -> TextView:
         info = text.meta
-        shown_date = info.date_text or long_date(info.date, language)
         own_language = info.language if info.language and info.language != language else ""
+        source = sentences(f"{fixed.source}:", page_ranges(info.source, fixed), info.transcription)
         return TextView(
             id=text.id, end_id=f"{text.id}-end", title=typographic(info.title), subtitle=typographic(info.subtitle),
-            byline=byline(info.authors), date=shown_date, source=sentences("Source:", info.source, info.transcription),
+            byline=byline(info.authors, fixed["and"]), date=shown_date(info.date, info.date_text, language),
+            source=source,
             extract=info.extract, language=own_language, headnote=renderer.blocks(text.headnote),
             body=renderer.blocks(text.blocks), front=front)
 
@@ -321,11 +323,13 @@ def make_book(edition: m.Edition, profile: str, renderer: PrintRenderer | None =
     parts = tuple(PartView(part.id, typographic(part.title), tuple(view(text, False) for text in part.texts))
                   for part in edition.parts)
 
+    pending = fixed.text("notes_to_pages", pages=PENDING)
     note_groups = tuple(
-        NoteGroup(id=f"{text.id}-notes", text_id=text.id, title=typographic(text.meta.title), pages=PENDING_RANGE,
+        NoteGroup(id=f"{text.id}-notes", text_id=text.id, title=typographic(text.meta.title),
+                  heading=pending, running_head=pending,
                   roman=text.id in front_ids,
                   notes=tuple(NoteView(note.id, note.ref_id, note.number, note.kind == m.NoteKind.EDITORIAL,
-                                       renderer.note(note)) for note in text.notes))
+                                       *renderer.note(note)) for note in text.notes))
         for text in edition.front + edition.texts if text.notes)
 
     emendation_groups = []
@@ -343,15 +347,15 @@ def make_book(edition: m.Edition, profile: str, renderer: PrintRenderer | None =
             contents.append(ContentsEntry("part", part.id, part.title))
         contents.extend(ContentsEntry("text", t.id, t.title, f"{t.byline}, {t.date}") for t in part.texts)
     if note_groups:
-        contents.append(ContentsEntry("back", "notes", "Notes"))
+        contents.append(ContentsEntry("back", "notes", fixed.notes))
     if emendation_groups:
-        contents.append(ContentsEntry("back", "emendations", "List of Emendations"))
+        contents.append(ContentsEntry("back", "emendations", fixed.emendations))
 
     created, modified = document_dates(meta)
     authors = edition.authors or ((meta.editor,) if meta.editor else ())
     keywords = meta.keywords or edition.authors
     return Book(
-        language=language, document_title=meta.title, title=typographic(meta.title), subtitle=typographic(meta.subtitle), editor=meta.editor,
+        language=language, words=fixed, document_title=meta.title, title=typographic(meta.title), subtitle=typographic(meta.subtitle), editor=meta.editor,
         publisher=meta.publisher, rights=meta.rights, identifier=meta.identifier, year=meta.date[:4],
         version=meta.version, version_date=long_date(meta.modified or meta.date, language),
         authors=authors, subject=meta.description or meta.subtitle or meta.title, keywords=", ".join(keywords),
@@ -386,14 +390,27 @@ class PageMap:
 
 
 def settle(book: Book, layout: PageMap) -> Book:
-    """`book` with the page facts `layout` shows: where the body starts, and
-    the pages of each text with notes."""
+    """`book` with the page facts `layout` shows: where the body starts, the
+    pages of each text with notes, and the running head of each notes page
+    (the pages of the marks of all the notes on it)."""
     folios = Folios(layout[BODY_START]) if BODY_START in layout.pages else Folios(0)
+    fixed = book.words
+
+    def pages(first: int, last: int) -> str:
+        if last > first:
+            return fixed.text("notes_to_pages", pages=folios.span(first, last))
+        return fixed.text("notes_to_page", page=folios.label(first))
+
+    marks_on: dict[int, list[int]] = {}  # notes page -> pages of the marks of the notes starting on it
+    for group in book.note_groups:
+        for note in group.notes:
+            marks_on.setdefault(layout[note.id], []).append(layout[note.ref_id])
+    heads = {page: pages(min(marks), max(marks)) for page, marks in marks_on.items()}
     groups = []
     for group in book.note_groups:
-        first, last = layout[group.text_id], layout[f"{group.text_id}-end"]
-        words = f"pages {folios.span(first, last)}" if last > first else f"page {folios.label(first)}"
-        groups.append(replace(group, pages=words))
+        notes = tuple(replace(note, running_head=heads[layout[note.id]]) for note in group.notes)
+        groups.append(replace(group, heading=pages(layout[group.text_id], layout[f"{group.text_id}-end"]),
+                              running_head=notes[0].running_head, notes=notes))
     return replace(book, body_start=folios.body_start + 1, note_groups=tuple(groups))
 
 
@@ -421,7 +438,9 @@ class PdfBuilder(Builder):
         stylesheet_path = styles / "print.css"
         if not stylesheet_path.is_file():
             raise BuildFailed(f"{stylesheet_path}: the print stylesheet is missing")
-        template = make_env("pdf", styles / "templates" / "pdf").get_template("book.html.j2")
+        environment = make_env("pdf", styles / "templates" / "pdf")
+        environment.filters["tracked"] = tracked
+        template = environment.get_template("book.html.j2")
         fonts = FontConfiguration()
         stylesheet = CSS(filename=str(stylesheet_path), font_config=fonts)
 
