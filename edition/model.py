@@ -260,6 +260,7 @@ class Metadata:
     tagged_pdf: bool = False
     keywords: tuple[str, ...] = ()
     hyphenation: tuple[str, ...] = ()  # word-break exceptions for print: 'pro-le-tar-i-at'
+    signature: int = 2  # print: the page count is padded to a multiple of this (2: the book ends on a verso)
 
 
 @dataclass(frozen=True)

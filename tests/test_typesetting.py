@@ -173,3 +173,57 @@ def test_a_long_emendation_group_repeats_its_heading(sample):
     titles = [typo for typo in ("Letter to the Bulgarian Comrades",)]
     pages = [i for i in range(start, len(reader.pages)) if titles[0] in _page_text(path, i)]
     assert len(pages) == 2  # the group runs over a page and its heading is set again
+
+
+# --- print readiness ------------------------------------------------------------------
+
+
+def test_the_book_ends_on_a_verso(sample, parts):
+    assert sample[2].pages % 2 == 0 and parts[2].pages % 2 == 0
+
+
+def test_crop_marks_stand_outside_the_bleed(parts):
+    report = parts[2]
+    assert report.has_bleed and report.boxes_nested  # MediaBox > BleedBox > TrimBox
+    assert report.marks == 8 * report.pages  # two strokes at each corner of every page
+    assert report.marks_in_bleed == 0
+
+
+def test_print_text_is_k_only_black(sample, parts):
+    assert sample[2].k_only, sample[2].text_colours
+    assert parts[2].k_only, parts[2].text_colours
+
+
+def test_print_is_pdf_x4_with_a_press_output_intent(sample):
+    import pikepdf
+
+    _, path, _ = sample
+    with pikepdf.open(path) as pdf:
+        assert pdf.pdf_version >= "1.6"
+        assert pdf.open_metadata().get("pdfxid:GTS_PDFXVersion") == "PDF/X-4"
+        intent = pdf.Root.OutputIntents[0]
+        assert intent.S == pikepdf.Name.GTS_PDFX and str(intent.OutputConditionIdentifier) == "FOGRA39"
+        profile = intent.DestOutputProfile.read_bytes()
+        assert profile[16:20] == b"CMYK" and profile[12:16] == b"prtr"  # a CMYK output (press) profile
+        assert all("/TrimBox" in page for page in pdf.pages)
+
+
+def test_signature_pads_the_page_count(tmp_path):
+    manifest = REPO / "tests" / "roots" / "pdf-parts" / "manifest.yaml"
+    text = manifest.read_text(encoding="utf-8").replace("  bleed: true\n", "  bleed: true\n  signature: 16\n")
+    copy = tmp_path / "manifest.yaml"
+    copy.write_text(text, encoding="utf-8")
+    (tmp_path / "texts").symlink_to(manifest.parent / "texts")
+    loaded = edition.load(copy)
+    path = PdfBuilder().build(loaded, tmp_path / "out", BuildOptions(profile="print", styles_dir=STYLES))
+    import pypdf
+
+    reader = pypdf.PdfReader(path)
+    assert len(reader.pages) % 16 == 0
+    assert not reader.pages[-1].extract_text().strip()  # padding pages are blank
+
+
+def test_a_bad_signature_is_reported(tmp_path):
+    manifest = MANIFEST.replace("  date: 2026-01-01\n", "  date: 2026-01-01\n  signature: 12\n")
+    problems = diagnostics_of(write_project(tmp_path, manifest))
+    assert len(problems) == 1 and problems[0].startswith("manifest.yaml:6:") and "16" in problems[0]

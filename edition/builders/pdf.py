@@ -41,6 +41,11 @@ PRODUCER = "edition"
 TAGGED_VARIANT = "pdf/ua-1"
 MAX_PASSES = 4
 BODY_START = "body-start"  # the id of the first element of the body
+BOOK_END = "book-end"  # an empty element after the colophon: the pages after it are padding
+PRINT_VARIANT = "pdf/x-4"
+BLEED_MM = 3  # what is printed past the trim (print profile, `bleed: true`)
+SHEET_MM = 10  # how far the sheet reaches past the trim: the bleed, then the slug with the crop marks
+PRESS_PROFILE = Path(__file__).resolve().parents[1] / "data" / "FOGRA39L-coated.icc"
 PENDING = "\u2026"  # what "Notes to pages …" says before the pages are known
 
 
@@ -180,6 +185,8 @@ class Book:
     modified: str
     profile: str  # "screen" or "print"
     bleed: bool  # crop marks and bleed
+    sheet: str  # the CSS bleed: how far the sheet reaches past the trim ("10mm")
+    signature: int  # the page count is padded to a multiple of this: 2 (a book ends on a verso), 4, 8, 16 or 32
     has_parts: bool
     geometry: Geometry
     front: tuple[TextView, ...]
@@ -190,6 +197,7 @@ class Book:
     emendation_groups: tuple[EmendationGroup, ...]
     versions: tuple[VersionView, ...]
     body_start: int = 0  # 1-based page number of the first body page; 0 = not known yet
+    padding: int = 0  # blank pages after the colophon, to make the page count a multiple of `signature`
 
 
 # --- rendering the model for print --------------------------------------------
@@ -360,6 +368,7 @@ def make_book(edition: m.Edition, profile: str, renderer: PrintRenderer | None =
         version=meta.version, version_date=long_date(meta.modified or meta.date, language),
         authors=authors, subject=meta.description or meta.subtitle or meta.title, keywords=", ".join(keywords),
         created=created, modified=modified, profile=profile, bleed=meta.bleed and profile == "print",
+        sheet=f"{SHEET_MM}mm", signature=meta.signature if profile == "print" else 2,
         has_parts=edition.has_parts, geometry=GEOMETRY[meta.trim], front=front, parts=parts,
         contents=tuple(contents), note_groups=note_groups,
         has_author_notes=any(not note.editorial for group in note_groups for note in group.notes),
@@ -411,7 +420,8 @@ def settle(book: Book, layout: PageMap) -> Book:
         notes = tuple(replace(note, running_head=heads[layout[note.id]]) for note in group.notes)
         groups.append(replace(group, heading=pages(layout[group.text_id], layout[f"{group.text_id}-end"]),
                               running_head=notes[0].running_head, notes=notes))
-    return replace(book, body_start=folios.body_start + 1, note_groups=tuple(groups))
+    padding = -(layout[BOOK_END] + 1) % book.signature if BOOK_END in layout.pages else 0
+    return replace(book, body_start=folios.body_start + 1, note_groups=tuple(groups), padding=padding)
 
 
 class _DropSubsetNotice(logging.Filter):
@@ -460,12 +470,44 @@ class PdfBuilder(Builder):
 
         options.progress("pdf: writing")
         folios = Folios(book.body_start - 1)
+        tagged = edition.metadata.tagged_pdf
         with _font_timestamps_from(edition.metadata):
-            return document.write_pdf(
+            data = document.write_pdf(
                 finisher=Finisher(folios, edition.metadata.title),
                 pdf_identifier=file_identifier(edition.metadata),
-                pdf_variant=TAGGED_VARIANT if edition.metadata.tagged_pdf else None,
+                pdf_variant=PRINT_VARIANT if book.profile == "print" else TAGGED_VARIANT if tagged else None,
+                pdf_tags=tagged,
             )
+        return for_press(data, book.bleed) if book.profile == "print" else data
+
+
+def for_press(data: bytes, bleed: bool) -> bytes:
+    """The print profile's PDF made ready for a press (PDF/X-4, which
+    WeasyPrint declares): the press's output intent (FOGRA39, coated paper)
+    and, with a bleed, a BleedBox 3 mm past the trim, so that the crop marks
+    stand outside it in the slug. Text is K-only black from the style sheet."""
+    import io
+
+    import pikepdf
+
+    pdf = pikepdf.open(io.BytesIO(data))
+    profile = pikepdf.Stream(pdf, PRESS_PROFILE.read_bytes())
+    profile["/N"] = 4
+    pdf.Root.OutputIntents = pikepdf.Array([pikepdf.Dictionary(
+        Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFX,
+        OutputConditionIdentifier=pikepdf.String("FOGRA39"),
+        OutputCondition=pikepdf.String("Offset printing, ISO 12647-2:2004/Amd 1, coated paper (paper types 1 and 2)"),
+        RegistryName=pikepdf.String("http://www.color.org"),
+        Info=pikepdf.String("Coated FOGRA39 (ISO 12647-2:2004)"),
+        DestOutputProfile=pdf.make_indirect(profile))])
+    if bleed:
+        reach = BLEED_MM * 72 / 25.4
+        for page in pdf.pages:
+            left, bottom, right, top = (float(v) for v in page.TrimBox)
+            page.BleedBox = pikepdf.Array([left - reach, bottom - reach, right + reach, top + reach])
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True)
+    return out.getvalue()
 
 
 @contextlib.contextmanager
