@@ -227,3 +227,22 @@ def test_a_bad_signature_is_reported(tmp_path):
     manifest = MANIFEST.replace("  date: 2026-01-01\n", "  date: 2026-01-01\n  signature: 12\n")
     problems = diagnostics_of(write_project(tmp_path, manifest))
     assert len(problems) == 1 and problems[0].startswith("manifest.yaml:6:") and "16" in problems[0]
+
+
+# --- even colour and the grid ------------------------------------------------------------
+
+
+def test_facing_pages_end_on_the_same_line(sample, parts):
+    report = sample[2]
+    assert report.spreads >= 10
+    assert report.uneven_spreads == []
+    assert parts[2].uneven_spreads == []
+
+
+@pytest.mark.xfail(strict=True, reason="WeasyPrint breaks lines one at a time (no paragraph-wide line breaking), "
+                                       "so some justified lines stay loose; see the README")
+def test_no_loose_lines(sample):
+    report = sample[2]
+    assert report.justified_lines > 1000
+    assert report.loose_25x == []
+    assert report.loose_share <= 0.02
