@@ -246,3 +246,15 @@ def test_no_loose_lines(sample):
     assert report.justified_lines > 1000
     assert report.loose_25x == []
     assert report.loose_share <= 0.02
+
+
+# --- tagging ------------------------------------------------------------------------------
+
+
+def test_a_tagged_pdf_is_tagged_but_claims_no_pdf_ua(parts):
+    import pikepdf
+
+    _, path, _ = parts
+    with pikepdf.open(path) as pdf:
+        assert "/StructTreeRoot" in pdf.Root and bool(pdf.Root.MarkInfo.Marked)
+        assert b"pdfuaid" not in pdf.Root.Metadata.read_bytes()  # the structure does not meet PDF/UA-1 yet

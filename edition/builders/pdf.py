@@ -38,7 +38,9 @@ from . import Builder, BuildOptions
 from .pdf_labels import Folios
 
 PRODUCER = "edition"
-TAGGED_VARIANT = "pdf/ua-1"
+# A tagged PDF is not declared PDF/UA-1: WeasyPrint's structure tree does not
+# meet it yet (a paragraph crossing a page is two, no Note elements, running
+# heads neither artifacts nor in the tree, link descriptions are ids).
 MAX_PASSES = 4
 BODY_START = "body-start"  # the id of the first element of the body
 BOOK_END = "book-end"  # an empty element after the colophon: the pages after it are padding
@@ -475,7 +477,7 @@ class PdfBuilder(Builder):
             data = document.write_pdf(
                 finisher=Finisher(folios, edition.metadata.title),
                 pdf_identifier=file_identifier(edition.metadata),
-                pdf_variant=PRINT_VARIANT if book.profile == "print" else TAGGED_VARIANT if tagged else None,
+                pdf_variant=PRINT_VARIANT if book.profile == "print" else None,
                 pdf_tags=tagged,
             )
         return for_press(data, book.bleed) if book.profile == "print" else data
