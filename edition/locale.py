@@ -43,10 +43,22 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "notes_key": "Each note gives its number and the page of the text it belongs to.",
         "notes_ours": "Notes marked {mark} are this edition’s.",
         "notes_ours_and_authors": "Notes marked {mark} are this edition’s; the others are the authors’ own.",
-        "emendations_key": "The list gives the page, the reading of this edition and, after the bracket, the reading "
-                           "of the source, with the reason for the change.",
+        "emendations_key": "The list gives the page, the reading of this edition and, after the bracket, the reading"
+                           " of the source, with the reason for the change.",
         "typeface": "The text is set in EB Garamond, Georg Duffner’s revival of the types of Claude Garamont, "
                     "released under the SIL Open Font License.",
+        "cover": "Cover",
+        "title_page": "Title Page",
+        "start": "Start",
+        "landmarks": "Landmarks",
+        "sources": "Sources",
+        "revisions": "Revision History",
+        "this_edition": "This edition",
+        "reason": "Reason",
+        "emendations_intro": "Where a source has a clear error, this edition corrects it. Each entry links to the "
+                             "place in the text and gives the reading of the source, the reading of this edition and"
+                             " the reason for the change.",
+        "notes_intro": "Notes marked {label} are this edition’s; the others are the texts’ own.",
     },
     "de": {
         "contents": "Inhalt",
@@ -69,12 +81,25 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "and": "und",
         "notes_key": "Jede Anmerkung nennt ihre Nummer und die Seite des Textes, zu dem sie gehört.",
         "notes_ours": "Mit {mark} bezeichnete Anmerkungen stammen von dieser Ausgabe.",
-        "notes_ours_and_authors": "Mit {mark} bezeichnete Anmerkungen stammen von dieser Ausgabe, die übrigen "
-                                  "von den Autoren.",
+        "notes_ours_and_authors": "Mit {mark} bezeichnete Anmerkungen stammen von dieser Ausgabe, die übrigen von "
+                                  "den Autoren.",
         "emendations_key": "Das Verzeichnis nennt die Seite, die Lesart dieser Ausgabe und nach der Klammer die "
                            "Lesart der Quelle mit dem Grund der Änderung.",
         "typeface": "Gesetzt aus der EB Garamond, Georg Duffners Wiederbelebung der Schriften Claude Garamonts, "
                     "veröffentlicht unter der SIL Open Font License.",
+        "cover": "Umschlag",
+        "title_page": "Titelseite",
+        "start": "Beginn",
+        "landmarks": "Sprungmarken",
+        "sources": "Quellen",
+        "revisions": "Versionsgeschichte",
+        "this_edition": "Diese Ausgabe",
+        "reason": "Grund",
+        "emendations_intro": "Wo eine Quelle einen offenkundigen Fehler hat, berichtigt ihn diese Ausgabe. Jeder "
+                             "Eintrag verweist auf die Stelle im Text und nennt die Lesart der Quelle, die Lesart "
+                             "dieser Ausgabe und den Grund der Änderung.",
+        "notes_intro": "Mit {label} bezeichnete Anmerkungen stammen von dieser Ausgabe, die übrigen aus den Texten "
+                       "selbst.",
     },
     "fr": {
         "contents": "Table des matières",
@@ -97,12 +122,24 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "and": "et",
         "notes_key": "Chaque note donne son numéro et la page du texte auquel elle se rapporte.",
         "notes_ours": "Les notes marquées {mark} sont de la présente édition.",
-        "notes_ours_and_authors": "Les notes marquées {mark} sont de la présente édition\u202f; les autres sont "
-                                  "des auteurs.",
-        "emendations_key": "La liste donne la page, la leçon de la présente édition et, après le crochet, la "
-                           "leçon de la source, avec la raison de la correction.",
+        "notes_ours_and_authors": "Les notes marquées {mark} sont de la présente édition\u202f; les autres sont des "
+                                  "auteurs.",
+        "emendations_key": "La liste donne la page, la leçon de la présente édition et, après le crochet, la leçon "
+                           "de la source, avec la raison de la correction.",
         "typeface": "Le texte est composé en EB Garamond, la reprise par Georg Duffner des caractères de Claude "
                     "Garamont, publiée sous la SIL Open Font License.",
+        "cover": "Couverture",
+        "title_page": "Page de titre",
+        "start": "Début",
+        "landmarks": "Repères",
+        "sources": "Sources",
+        "revisions": "Historique des versions",
+        "this_edition": "Cette édition",
+        "reason": "Raison",
+        "emendations_intro": "Lorsqu’une source comporte une erreur manifeste, la présente édition la corrige. "
+                             "Chaque entrée renvoie à l’endroit du texte et donne la leçon de la source, celle de la"
+                             " présente édition et la raison de la correction.",
+        "notes_intro": "Les notes marquées {label} sont de la présente édition\u202f; les autres sont celles des textes.",
     },
     "es": {
         "contents": "Índice",
@@ -126,10 +163,22 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "notes_key": "Cada nota indica su número y la página del texto al que pertenece.",
         "notes_ours": "Las notas marcadas {mark} son de esta edición.",
         "notes_ours_and_authors": "Las notas marcadas {mark} son de esta edición; las demás, de los autores.",
-        "emendations_key": "La lista da la página, la lectura de esta edición y, tras el corchete, la lectura de "
-                           "la fuente, con el motivo del cambio.",
-        "typeface": "El texto está compuesto en EB Garamond, la recreación de Georg Duffner de los tipos de "
-                    "Claude Garamont, publicada bajo la SIL Open Font License.",
+        "emendations_key": "La lista da la página, la lectura de esta edición y, tras el corchete, la lectura de la "
+                           "fuente, con el motivo del cambio.",
+        "typeface": "El texto está compuesto en EB Garamond, la recreación de Georg Duffner de los tipos de Claude "
+                    "Garamont, publicada bajo la SIL Open Font License.",
+        "cover": "Cubierta",
+        "title_page": "Portada",
+        "start": "Inicio",
+        "landmarks": "Puntos de referencia",
+        "sources": "Fuentes",
+        "revisions": "Historial de versiones",
+        "this_edition": "Esta edición",
+        "reason": "Motivo",
+        "emendations_intro": "Cuando una fuente tiene un error evidente, esta edición lo corrige. Cada entrada "
+                             "remite al lugar del texto y da la lectura de la fuente, la de esta edición y el motivo"
+                             " del cambio.",
+        "notes_intro": "Las notas marcadas {label} son de esta edición; las demás, de los propios textos.",
     },
     "it": {
         "contents": "Indice",
@@ -157,6 +206,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
                            "lezione della fonte, con il motivo della correzione.",
         "typeface": "Il testo è composto in EB Garamond, la ripresa di Georg Duffner dei caratteri di Claude "
                     "Garamont, pubblicata con la SIL Open Font License.",
+        "cover": "Copertina",
+        "title_page": "Frontespizio",
+        "start": "Inizio",
+        "landmarks": "Punti di riferimento",
+        "sources": "Fonti",
+        "revisions": "Cronologia delle versioni",
+        "this_edition": "Questa edizione",
+        "reason": "Motivo",
+        "emendations_intro": "Dove una fonte contiene un errore evidente, questa edizione lo corregge. Ogni voce "
+                             "rimanda al punto del testo e riporta la lezione della fonte, quella di questa edizione"
+                             " e il motivo della correzione.",
+        "notes_intro": "Le note segnate {label} sono di questa edizione; le altre sono dei testi stessi.",
     },
     "ru": {
         "contents": "Содержание",
@@ -180,10 +241,21 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "notes_key": "У каждого примечания указаны номер и страница текста, к которому оно относится.",
         "notes_ours": "Примечания с пометкой {mark} принадлежат данному изданию.",
         "notes_ours_and_authors": "Примечания с пометкой {mark} принадлежат данному изданию, остальные — авторам.",
-        "emendations_key": "В списке указаны страница, чтение данного издания и, после скобки, чтение источника "
-                           "с причиной исправления.",
-        "typeface": "Текст набран шрифтом EB Garamond — возрождением шрифтов Клода Гарамона, выполненным "
-                    "Георгом Дуффнером и выпущенным под лицензией SIL Open Font License.",
+        "emendations_key": "В списке указаны страница, чтение данного издания и, после скобки, чтение источника с "
+                           "причиной исправления.",
+        "typeface": "Текст набран шрифтом EB Garamond — возрождением шрифтов Клода Гарамона, выполненным Георгом "
+                    "Дуффнером и выпущенным под лицензией SIL Open Font License.",
+        "cover": "Обложка",
+        "title_page": "Титульный лист",
+        "start": "Начало",
+        "landmarks": "Ориентиры",
+        "sources": "Источники",
+        "revisions": "История версий",
+        "this_edition": "Данное издание",
+        "reason": "Причина",
+        "emendations_intro": "Явные ошибки источника в данном издании исправлены. Каждая запись ведёт к месту в "
+                             "тексте и указывает чтение источника, чтение данного издания и причину исправления.",
+        "notes_intro": "Примечания с пометкой {label} принадлежат данному изданию, остальные — самим текстам.",
     },
 }
 

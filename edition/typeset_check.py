@@ -244,4 +244,5 @@ def _inside(inner, outer, strict: bool = False) -> bool:
 
 
 def _overlaps(box, other) -> bool:
-    return box[0] < other[2] - 0.01 and box[2] > other[0] + 0.01 and box[1] < other[3] - 0.01 and box[3] > other[1] + 0.01
+    return (box[0] < other[2] - 0.01 and box[2] > other[0] + 0.01
+            and box[1] < other[3] - 0.01 and box[3] > other[1] + 0.01)

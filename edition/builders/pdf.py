@@ -365,7 +365,8 @@ def make_book(edition: m.Edition, profile: str, renderer: PrintRenderer | None =
     authors = edition.authors or ((meta.editor,) if meta.editor else ())
     keywords = meta.keywords or edition.authors
     return Book(
-        language=language, words=fixed, document_title=meta.title, title=typographic(meta.title), subtitle=typographic(meta.subtitle), editor=meta.editor,
+        language=language, words=fixed, document_title=meta.title, title=typographic(meta.title),
+        subtitle=typographic(meta.subtitle), editor=meta.editor,
         publisher=meta.publisher, rights=meta.rights, identifier=meta.identifier, year=meta.date[:4],
         version=meta.version, version_date=long_date(meta.modified or meta.date, language),
         authors=authors, subject=meta.description or meta.subtitle or meta.title, keywords=", ".join(keywords),
