@@ -51,6 +51,8 @@ class Report:
     wrong_breaks: list = field(default_factory=list)
     hyphen_runs: list = field(default_factory=list)  # page labels where 3 hyphenated lines follow each other
     page_turn_breaks: list = field(default_factory=list)  # page labels of rectos ending in a broken word
+    widows: list = field(default_factory=list)  # page labels: a paragraph's last line alone at the head of a page
+    orphans: list = field(default_factory=list)  # page labels: a paragraph's first line alone at the foot of a page
     spreads: int = 0  # facing pages inside a text, not before its end
     uneven_spreads: list = field(default_factory=list)  # (verso label, recto label, difference in pt)
     boxes_nested: bool = True  # MediaBox > BleedBox > TrimBox when there is a bleed
@@ -79,6 +81,8 @@ class Report:
             "3 hyphens in a row": len(self.hyphen_runs),
             "breaks across a page turn": len(self.page_turn_breaks),
             "spreads not aligned": f"{len(self.uneven_spreads)} of {self.spreads}",
+            "widows": len(self.widows),
+            "orphans": len(self.orphans),
             "even page count": self.pages % 2 == 0,
         }
 
@@ -178,6 +182,7 @@ def measure(path: Path | str, trim: str = "a5", known=None) -> Report:
 
     _words_and_spaces(report, pages, labels, known)
     _spreads(report, pages, labels, texts)
+    _widows_and_orphans(report, pages, labels, texts)
     return report
 
 
@@ -229,6 +234,26 @@ def _spreads(report: Report, pages, labels, texts) -> None:
             difference = pages[verso][-1].baseline - pages[recto][-1].baseline
             if abs(difference) > 0.5:
                 report.uneven_spreads.append((labels[verso], labels[recto], round(difference, 1)))
+
+
+def _widows_and_orphans(report: Report, pages, labels, texts) -> None:
+    """In the texts' pages: a page that starts with a paragraph's short last
+    line after a full one (a widow), or ends with a paragraph's indented first
+    line after a short one (an orphan)."""
+    for first, last in texts:
+        for index in range(first + 1, last + 1):
+            previous, lines = pages[index - 1], pages[index]
+            if not previous or not lines:
+                continue
+            left = min(line.x0 for line in lines)
+            right = max(line.x1 for line in lines)
+            before = max(line.x1 for line in previous)
+            opening, closing = lines[0], lines[-1]
+            if abs(previous[-1].x1 - before) < 0.8 and opening.x1 < right - 0.8 and abs(opening.x0 - left) < 0.8:
+                report.widows.append(labels[index])
+            if (len(lines) > 1 and index < last and abs(closing.x1 - right) < 0.8 and closing.x0 > left + 3
+                    and lines[-2].x1 < right - 0.8):
+                report.orphans.append(labels[index])
 
 
 def _obj_box(obj, media):
