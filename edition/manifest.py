@@ -45,6 +45,8 @@ EDITION_FIELDS = {
     "bleed": Field(bool),
     "tagged_pdf": Field(bool),
     "keywords": Field(list),
+    "hyphenation": Field(list),
+    "signature": Field(int),
 }
 VERSION_FIELDS = {"version": Field(str, required=True), "date": Field(str, required=True),
                   "changes": Field(str, required=True)}
@@ -57,6 +59,8 @@ NOTE_FIELDS = {"at": Field(str, required=True), "note": Field(str, required=True
 CORRECTION_FIELDS = {"find": Field(str, required=True), "replace": Field(str, required=True),
                      "reason": Field(str), "occurrence": Field(int, positive=True)}
 FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SIGNATURES = (2, 4, 8, 16, 32)
+WORD_BREAKS = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)*$")
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,12 @@ class _ManifestReader:
                               f'known: {", ".join(m.TrimSize.SIZES)}')
             trim = "a5"
         keywords = tuple(str(k) for k in values.get("keywords", ()))
+        hyphenation = self.hyphenation(values.get("hyphenation", ()))
+        signature = values.get("signature", 2)
+        if signature not in SIGNATURES:
+            self.problems.add(where["signature"], f'"signature" is the number of pages the printer folds '
+                              f'together: one of {", ".join(map(str, SIGNATURES))}, not {signature}')
+            signature = 2
         version = values.get("version", "")
         modified = values["date"]
         if versions:
@@ -169,8 +179,20 @@ class _ManifestReader:
             identifier=values["identifier"], date=values["date"], rights=rights,
             description=values.get("description", ""), version=version, modified=modified, slug=slug,
             trim=trim, cover=values.get("cover", ""), bleed=values.get("bleed", False),
-            tagged_pdf=values.get("tagged_pdf", False), keywords=keywords,
+            tagged_pdf=values.get("tagged_pdf", False), keywords=keywords, hyphenation=hyphenation,
+            signature=signature,
         )
+
+    def hyphenation(self, words) -> tuple[str, ...]:
+        """The word-break exceptions: words of letters, hyphens where a break is allowed."""
+        kept = []
+        for index, word in enumerate(words):
+            if not isinstance(word, str) or not WORD_BREAKS.match(word):
+                self.problems.add(words.item_location[index], '"hyphenation" lists words with hyphens where they '
+                                  f'may break, such as "pro-le-tar-i-at", not "{word}"')
+                continue
+            kept.append(word)
+        return tuple(kept)
 
     def versions(self, data: YamlMap) -> tuple[m.Version, ...]:
         result = []

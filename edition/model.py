@@ -313,6 +313,8 @@ class Metadata:
     bleed: bool = False  # print profile: crop marks and 3 mm bleed
     tagged_pdf: bool = False
     keywords: tuple[str, ...] = ()
+    hyphenation: tuple[str, ...] = ()  # word-break exceptions for print: 'pro-le-tar-i-at'
+    signature: int = 2  # print: the page count is padded to a multiple of this (2: the book ends on a verso)
 
 
 @dataclass(frozen=True)

@@ -317,14 +317,14 @@ def test_colophon_names_version_sources_rights_credits_and_history(parts):
     page = parts.xml("colophon.xhtml")
     words = words_of(page)
     meta = parts.edition.metadata
-    assert "Version 1.1, 15 January 2026." in words
+    assert "Version 1.1, January 15, 2026." in words
     assert f"Edited by {meta.editor}." in words and meta.rights in words and meta.identifier in words
     for text in parts.edition.texts:
         assert text.meta.source in words
     assert "Transcribed by <T> & Co." in words and "Co.." not in words
     history = [words_of(li) for li in page.findall(".//x:section[@class='revisions']//x:li", NS)]
-    assert history == ["Version 1.0, 1 June 2025: First edition.",
-                       "Version 1.1, 15 January 2026: Corrected <things> & stuff."]
+    assert history == ["Version 1.0, June 1, 2025: First edition.",
+                       "Version 1.1, January 15, 2026: Corrected <things> & stuff."]
     assert "EB Garamond" in words  # the generated cover's typeface is credited
 
 

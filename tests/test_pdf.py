@@ -309,7 +309,8 @@ def test_parts_print_profile_bleed_and_tags(parts):
     page = reader.pages[0]
     assert float(page.trimbox.width) == pytest.approx(6 * 72, abs=0.1)
     assert float(page.trimbox.height) == pytest.approx(9 * 72, abs=0.1)
-    assert float(page.mediabox.width) == pytest.approx(6 * 72 + 6 * MM, abs=0.1)  # 3 mm bleed each side
+    assert float(page.mediabox.width) == pytest.approx(6 * 72 + 20 * MM, abs=0.1)  # bleed and slug: 10 mm a side
+    assert float(page.bleedbox.width) == pytest.approx(6 * 72 + 6 * MM, abs=0.1)  # 3 mm bleed each side
     root = reader.trailer["/Root"]
     assert "/StructTreeRoot" in root and bool(root["/MarkInfo"]["/Marked"])
     info = reader.metadata

@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from .. import model as m
 from ..errors import BuildFailed
+from ..locale import long_date, shown_date, words
 from ..render import HtmlRenderer, make_env, plain
 from ..stylesheet import checked, epub_media_type
 from ..typography import typeset
@@ -53,8 +54,6 @@ FRONT_SEMANTICS = {
     "acknowledgements": ("acknowledgments", "doc-acknowledgments"),
     "acknowledgments": ("acknowledgments", "doc-acknowledgments"),
 }
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
 
 ACCESSIBILITY_SUMMARY = (
     "This publication is text only, apart from its cover image, which has a text alternative. It has a "
@@ -391,6 +390,8 @@ class _BookWriter:
         self.env = make_env("epub", styles.templates)
         kinds = {note.kind for text in edition.front + edition.texts for note in text.notes}
         self.note_kinds = kinds
+        self.words = words(edition.metadata.language)
+        self.env.globals["words"] = self.words  # the fixed words of the edition's language
         self.renderer = EpubRenderer(frozenset(
             note.id for text in edition.front + edition.texts for note in text.notes
             if note.kind == m.NoteKind.EDITORIAL), label_notes=len(kinds) > 1)
@@ -428,10 +429,10 @@ class _BookWriter:
                 spine.append(item)
         book.spine = spine  # the spine's toc="ncx" names the NCX by its id
         book.guide = [
-            {"type": "cover", "href": COVER_PAGE, "title": "Cover"},
-            {"type": "title-page", "href": TITLE_PAGE, "title": "Title Page"},
-            {"type": "toc", "href": CONTENTS, "title": "Contents"},
-            {"type": "text", "href": self.start_of_body(), "title": "Start"},
+            {"type": "cover", "href": COVER_PAGE, "title": self.words.cover},
+            {"type": "title-page", "href": TITLE_PAGE, "title": self.words.title_page},
+            {"type": "toc", "href": CONTENTS, "title": self.words.contents},
+            {"type": "text", "href": self.start_of_body(), "title": self.words.start},
         ]
         out = io.BytesIO()
         writer = _Writer(out, book, {
@@ -512,18 +513,19 @@ class _BookWriter:
 
     def documents(self, cover_image: Resource) -> list[Document]:
         docs = [
-            self.page("cover", COVER_PAGE, "cover.xhtml.j2", Page("Cover", self.meta.language, "frontmatter"),
+            self.page("cover", COVER_PAGE, "cover.xhtml.j2", Page(self.words.cover, self.meta.language, "frontmatter"),
                       cover=CoverView(cover_image.href, self.cover_alt())),
             self.page("titlepage", TITLE_PAGE, "titlepage.xhtml.j2",
                       Page(self.meta.title, self.meta.language, "frontmatter"),
                       titlepage=TitlePageView(self.meta.title, self.meta.subtitle, self.meta.editor,
                                               self.meta.publisher)),
             self.page("colophon", COLOPHON, "colophon.xhtml.j2",
-                      Page("Colophon", self.meta.language, "frontmatter"),
+                      Page(self.words.colophon, self.meta.language, "frontmatter"),
                       colophon=self.colophon_view()),
-            self.page("contents", CONTENTS, "contents.xhtml.j2", Page("Contents", self.meta.language, "frontmatter"),
+            self.page("contents", CONTENTS, "contents.xhtml.j2",
+                      Page(self.words.contents, self.meta.language, "frontmatter"),
                       toc=tuple(point for point in self.toc() if point.href != CONTENTS)),
-            self.page("nav", NAV, "nav.xhtml.j2", Page("Contents", self.meta.language, "frontmatter"),
+            self.page("nav", NAV, "nav.xhtml.j2", Page(self.words.contents, self.meta.language, "frontmatter"),
                       properties=("nav",), toc=self.toc(), landmarks=self.landmarks(), pages=self.print_pages()),
         ]
         docs += [self.text_document(text, front=True) for text in self.edition.front]
@@ -540,11 +542,11 @@ class _BookWriter:
                                   persons_stylesheet=persons.STYLESHEET))
         if self.noted:
             docs.append(self.page("endnotes", NOTES, "endnotes.xhtml.j2",
-                                  Page("Notes", self.meta.language, "backmatter"), groups=self.note_groups(),
+                                  Page(self.words.notes, self.meta.language, "backmatter"), groups=self.note_groups(),
                                   key=self.notes_key()))
         if self.emended:
             docs.append(self.page("emendations", EMENDATIONS, "emendations.xhtml.j2",
-                                  Page("List of Emendations", self.meta.language, "backmatter"),
+                                  Page(self.words.emendations, self.meta.language, "backmatter"),
                                   groups=self.emendation_groups()))
         if self.named:
             docs.append(self.page("index", persons.INDEX, "index.xhtml.j2",
@@ -569,7 +571,8 @@ class _BookWriter:
         meta = text.meta
         view = TextView(
             id=text.id, title=meta.title, subtitle=meta.subtitle, authors=join_names(meta.authors),
-            date_iso="" if front else meta.date, date="" if front else long_date(meta.date_shown),
+            date_iso="" if front else meta.date,
+            date="" if front else shown_date(meta.date, meta.date_text, self.meta.language),
             source="" if front else meta.source, extract=meta.extract, epub_type=epub_type, role=role,
             headnote=self.renderer.blocks(text.headnote), body=self.renderer.blocks(text.blocks),
             apparatus_lang=self.meta.language if self.lang_if_other(text) else "")
@@ -588,15 +591,17 @@ class _BookWriter:
         meta = self.meta
         sources = tuple(
             SourceView(title=t.meta.title, href=href_of(t), authors=join_names(t.meta.authors),
-                       date=long_date(t.meta.date_shown), source=sentence(t.meta.source),
+                       date=shown_date(t.meta.date, t.meta.date_text, meta.language),
+                       source=sentence(t.meta.source),
                        transcription=sentence(t.meta.transcription), extract=t.meta.extract,
                        lang=self.lang_if_other(t))
             for t in self.edition.texts)
-        versions = tuple(VersionView(v.number, v.date, long_date(v.date), v.changes) for v in self.edition.versions)
+        versions = tuple(VersionView(v.number, v.date, long_date(v.date, meta.language), v.changes)
+                         for v in self.edition.versions)
         version_date = meta.modified or meta.date
         return ColophonView(
             title=meta.title, subtitle=meta.subtitle, editor=meta.editor, publisher=meta.publisher,
-            version=meta.version, version_date_iso=version_date, version_date=long_date(version_date),
+            version=meta.version, version_date_iso=version_date, version_date=long_date(version_date, meta.language),
             identifier=meta.identifier, rights=meta.rights, description=meta.description, sources=sources,
             versions=versions, generated_cover=not meta.cover)
 
@@ -617,8 +622,8 @@ class _BookWriter:
         if len(self.note_kinds) > 1:
             return ""  # the template says which are the edition's: they are labelled
         if m.NoteKind.EDITORIAL in self.note_kinds:
-            return "All the notes are this edition’s."
-        return "The notes are the texts’ own."
+            return self.words.notes_all_ours
+        return self.words.notes_all_texts
 
     def emendation_groups(self) -> tuple[EmendationGroup, ...]:
         groups = []
@@ -638,7 +643,8 @@ class _BookWriter:
     # --- navigation ---
     def toc(self) -> tuple[NavPoint, ...]:
         """Front matter, parts → texts → section headings, back matter."""
-        points = [NavPoint("Title Page", TITLE_PAGE), NavPoint("Colophon", COLOPHON), NavPoint("Contents", CONTENTS)]
+        points = [NavPoint(self.words.title_page, TITLE_PAGE), NavPoint(self.words.colophon, COLOPHON),
+                  NavPoint(self.words.contents, CONTENTS)]
         points += [self.text_point(text) for text in self.edition.front]
         for part in self.edition.parts:
             texts = tuple(self.text_point(text) for text in part.texts)
@@ -649,9 +655,9 @@ class _BookWriter:
         if self.named:
             points.append(NavPoint(persons.REGISTER_TITLE, persons.REGISTER))
         if self.noted:
-            points.append(NavPoint("Notes", NOTES))
+            points.append(NavPoint(self.words.notes, NOTES))
         if self.emended:
-            points.append(NavPoint("List of Emendations", EMENDATIONS))
+            points.append(NavPoint(self.words.emendations, EMENDATIONS))
         if self.named:
             points.append(NavPoint(persons.INDEX_TITLE, persons.INDEX))
         return tuple(points)
@@ -669,10 +675,12 @@ class _BookWriter:
         return NavPoint(text.meta.title, href, tuple(sections), lang)
 
     def landmarks(self) -> tuple[Landmark, ...]:
-        marks = [Landmark("cover", COVER_PAGE, "Cover"), Landmark("titlepage", TITLE_PAGE, "Title Page"),
-                 Landmark("toc", CONTENTS, "Contents"), Landmark("bodymatter", self.start_of_body(), "Start")]
+        fixed = self.words
+        marks = [Landmark("cover", COVER_PAGE, fixed.cover), Landmark("titlepage", TITLE_PAGE, fixed.title_page),
+                 Landmark("toc", CONTENTS, fixed.contents),
+                 Landmark("bodymatter", self.start_of_body(), fixed.start)]
         if self.noted:
-            marks.append(Landmark("endnotes", NOTES, "Notes"))
+            marks.append(Landmark("endnotes", NOTES, fixed.notes))
         if self.named:
             marks.append(Landmark("index", persons.INDEX, persons.INDEX_TITLE))
         return tuple(marks)
@@ -764,20 +772,6 @@ def sentence(words: str) -> str:
     """`words` ending with a full stop, unless they end with punctuation already."""
     words = words.strip()
     return words if not words or words[-1] in ".!?…" else words + "."
-
-
-def long_date(iso: str) -> str:
-    """'1926-01-09' → '9 January 1926'; '1941-08' → 'August 1941'; other
-    wording (a text's own `date_text`) is kept as it is."""
-    parts = iso.split("-")
-    if not all(part.isdigit() for part in parts) or len(parts) > 3:
-        return iso
-    if len(parts) == 1:
-        return parts[0]
-    month = MONTHS[int(parts[1]) - 1]
-    if len(parts) == 2:
-        return f"{month} {parts[0]}"
-    return f"{int(parts[2])} {month} {parts[0]}"
 
 
 def emendations_in(blocks) -> dict[str, m.Emendation]:

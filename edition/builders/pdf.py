@@ -32,10 +32,12 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pydyf
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .. import model as m
 from ..errors import BuildFailed
+from ..hyphenation import Exceptions
+from ..locale import Words, long_date, page_ranges, shown_date, words
 from ..render import HtmlRenderer, make_env, plain
 from ..stylesheet import print_fetcher
 from ..typography import typeset
@@ -44,12 +46,17 @@ from .pdf_index import IndexEntry, RegisterEntry, index_entries, index_styleshee
 from .pdf_labels import Folios
 
 PRODUCER = "edition"
-TAGGED_VARIANT = "pdf/ua-1"
-MAX_PASSES = 3
+# A tagged PDF is not declared PDF/UA-1: WeasyPrint's structure tree does not
+# meet it yet (a paragraph crossing a page is two, no Note elements, running
+# heads neither artifacts nor in the tree, link descriptions are ids).
+MAX_PASSES = 4
 BODY_START = "body-start"  # the id of the first element of the body
-ONE_PAGE_GUESS = 400  # a text of fewer characters is guessed to fit on its opening page
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+BOOK_END = "book-end"  # an empty element after the colophon: the pages after it are padding
+PRINT_VARIANT = "pdf/x-4"
+BLEED_MM = 3  # what is printed past the trim (print profile, `bleed: true`)
+SHEET_MM = 10  # how far the sheet reaches past the trim: the bleed, then the slug with the crop marks
+PRESS_PROFILE = Path(__file__).resolve().parents[1] / "data" / "FOGRA39L-coated.icc"
+PENDING = "\u2026"  # what "Notes to pages …" says before the pages are known
 
 
 # --- page geometry -----------------------------------------------------------
@@ -124,7 +131,9 @@ class NoteView:
     ref_id: str
     number: int
     editorial: bool
-    body: Markup  # the note's blocks, the first one led by its number and page
+    first: Markup  # the words of the first paragraph, which the number and the page lead
+    rest: Markup  # the other blocks
+    running_head: str = ""  # "Notes to pages 11–23": the marks of all notes on the page where this one starts
 
 
 @dataclass(frozen=True)
@@ -136,7 +145,8 @@ class NoteGroup:
     text_id: str
     end_id: str
     title: str
-    one_page: bool  # "Notes to page 7": a guess before the layout, checked after it
+    heading: str  # "Notes to pages 1–12" or "Notes to page 7", filled in once the pages are known
+    running_head: str  # the running head of the page where the group starts
     roman: bool
     notes: tuple[NoteView, ...]
 
@@ -168,6 +178,7 @@ class Book:
     """Everything the print template shows."""
 
     language: str
+    words: Words  # the fixed words of the edition's language
     document_title: str  # as the manifest writes it, for the PDF's metadata
     title: str  # as the book prints it
     subtitle: str
@@ -185,6 +196,8 @@ class Book:
     modified: str
     profile: str  # "screen" or "print"
     bleed: bool  # crop marks and bleed
+    sheet: str  # the CSS bleed: how far the sheet reaches past the trim ("10mm")
+    signature: int  # the page count is padded to a multiple of this: 2 (a book ends on a verso), 4, 8, 16 or 32
     has_parts: bool
     geometry: Geometry
     front: tuple[TextView, ...]
@@ -196,6 +209,7 @@ class Book:
     versions: tuple[VersionView, ...]
     register: tuple[RegisterEntry, ...] = ()  # persons named in the texts
     index: tuple[IndexEntry, ...] = ()  # the index of names; its pages filled in from layout
+    padding: int = 0  # blank pages after the colophon, to make the page count a multiple of `signature`
 
 
 # --- rendering the model for print --------------------------------------------
@@ -208,25 +222,32 @@ class PrintRenderer(HtmlRenderer):
 
     heading_offset = 0
 
+    def __init__(self, exceptions: Exceptions = Exceptions({})):
+        self.exceptions = exceptions
+        self.in_heading = False
+
+    def str(self, node: m.Str) -> Markup:
+        return tracked(node.text) if self.in_heading else self.exceptions.mark(node.text)
+
     def heading(self, block: m.Heading) -> Markup:
         level = min(6, block.level + self.heading_offset)
-        return Markup('<h%d id="%s" data-bookmark="%s">%s</h%d>') % (
-            level, block.id, plain(block.children), self.inlines(block.children), level)
+        self.in_heading = True  # headings are set in tracked small caps
+        try:
+            return Markup('<h%d id="%s" data-bookmark="%s">%s</h%d>') % (
+                level, block.id, plain(block.children), self.inlines(block.children), level)
+        finally:
+            self.in_heading = False
 
     def note_ref(self, node: m.NoteRef) -> Markup:
         return Markup('<a class="noteref" id="%s" href="#%s">%d</a>') % (node.ref_id, node.note_id, node.number)
 
-    def note(self, note: m.Note) -> Markup:
-        """An endnote: the number and the page of its mark lead its first paragraph."""
-        lead = Markup('<a class="note-number" href="#%s">%d</a><a class="note-page" href="#%s"></a>') % (
-            note.ref_id, note.number, note.ref_id)
-        if note.kind == m.NoteKind.EDITORIAL:
-            lead += Markup('<span class="note-kind">Ed.</span>')
+    def note(self, note: m.Note) -> tuple[Markup, Markup]:
+        """An endnote as (the words of its first paragraph, its other blocks):
+        the template leads the first paragraph with the number and the page."""
         blocks = note.blocks
         if blocks and isinstance(blocks[0], m.Paragraph):
-            first = Markup("<p>%s %s</p>") % (lead, self.inlines(blocks[0].children))
-            return Markup("\n").join((first, self.blocks(blocks[1:]))) if blocks[1:] else first
-        return Markup("<p>%s</p>\n%s") % (lead, self.blocks(blocks))
+            return self.inlines(blocks[0].children), self.blocks(blocks[1:])
+        return Markup(""), self.blocks(blocks)
 
 
 def _inline_nodes(blocks):
@@ -247,6 +268,15 @@ def _walk_inlines(inlines):
             yield from _walk_inlines(node.children)
 
 
+def tracked(words: str) -> Markup:
+    """`words` escaped for letter-spaced small caps: a letter and the
+    apostrophe after it are set without the tracking, which would otherwise
+    open a gap before the apostrophe ("WORKERS ’ STATE")."""
+    pieces = re.split(r"(\w[\u2019'])", words)
+    return Markup("").join(Markup('<span class="untracked">%s</span>') % piece if index % 2 else escape(piece)
+                           for index, piece in enumerate(pieces))
+
+
 def typographic(words: str) -> str:
     """Straight quotes made curly, for titles written in the manifest or front
     matter (the texts' own words are already curled by the reader)."""
@@ -255,24 +285,11 @@ def typographic(words: str) -> str:
     return re.sub(opening + '"', "\\1\u201c", words).replace('"', "\u201d")
 
 
-def long_date(iso: str, language: str = "en") -> str:
-    """'2026-11-23' -> '23 November 2026'; '1941-08' -> 'August 1941'.
-    Month names are English; other languages keep the ISO form."""
-    if not language.lower().startswith("en"):
-        return iso
-    parts = iso.split("-")
-    if len(parts) == 3:
-        return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
-    if len(parts) == 2:
-        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
-    return iso
-
-
-def byline(authors) -> str:
+def byline(authors, conjunction: str = "and") -> str:
     authors = list(authors)
     if len(authors) <= 2:
-        return " and ".join(authors)
-    return ", ".join(authors[:-1]) + " and " + authors[-1]
+        return f" {conjunction} ".join(authors)
+    return ", ".join(authors[:-1]) + f" {conjunction} " + authors[-1]
 
 
 def sentences(*parts: str) -> str:
@@ -303,25 +320,21 @@ def file_identifier(metadata: m.Metadata) -> bytes:
     return hashlib.sha256(f"{metadata.identifier}\n{metadata.version}".encode()).hexdigest()[:32].encode()
 
 
-def _looks_like_one_page(text: m.Text) -> bool:
-    """A guess, checked after the layout: does `text` fit on one page?"""
-    size = sum(len(node.text) for node in _inline_nodes(text.headnote + text.blocks) if isinstance(node, m.Str))
-    return size < ONE_PAGE_GUESS
-
-
 def make_book(edition: m.Edition, profile: str, renderer: PrintRenderer | None = None) -> Book:
     """The template context for `edition` (page numbers still unknown)."""
-    renderer = renderer or PrintRenderer()
     meta = edition.metadata
     language = meta.language
+    fixed = words(language)
+    renderer = renderer or PrintRenderer(Exceptions.of(meta.hyphenation))
 
     def view(text: m.Text, front: bool) -> TextView:
         info = text.meta
-        shown_date = info.date_text or long_date(info.date, language)
         own_language = info.language if info.language and info.language != language else ""
+        source = sentences(f"{fixed.source}:", page_ranges(info.source, fixed), info.transcription)
         return TextView(
             id=text.id, end_id=f"{text.id}-end", title=typographic(info.title), subtitle=typographic(info.subtitle),
-            byline=byline(info.authors), date=shown_date, source=sentences("Source:", info.source, info.transcription),
+            byline=byline(info.authors, fixed["and"]), date=shown_date(info.date, info.date_text, language),
+            source=source,
             extract=info.extract, language=own_language, headnote=renderer.blocks(text.headnote),
             body=renderer.blocks(text.blocks), front=front)
 
@@ -330,11 +343,12 @@ def make_book(edition: m.Edition, profile: str, renderer: PrintRenderer | None =
     parts = tuple(PartView(part.id, typographic(part.title), tuple(view(text, False) for text in part.texts))
                   for part in edition.parts)
 
+    pending = fixed.text("notes_to_pages", pages=PENDING)
     note_groups = tuple(
         NoteGroup(id=f"{text.id}-notes", text_id=text.id, end_id=f"{text.id}-end", title=typographic(text.meta.title),
-                  one_page=_looks_like_one_page(text), roman=text.id in front_ids,
+                  heading=pending, running_head=pending, roman=text.id in front_ids,
                   notes=tuple(NoteView(note.id, note.ref_id, note.number, note.kind == m.NoteKind.EDITORIAL,
-                                       renderer.note(note)) for note in text.notes))
+                                       *renderer.note(note)) for note in text.notes))
         for text in edition.front + edition.texts if text.notes)
 
     emendation_groups = []
@@ -352,13 +366,13 @@ def make_book(edition: m.Edition, profile: str, renderer: PrintRenderer | None =
             contents.append(ContentsEntry("part", part.id, part.title))
         contents.extend(ContentsEntry("text", t.id, t.title, f"{t.byline}, {t.date}") for t in part.texts)
     if note_groups:
-        contents.append(ContentsEntry("back", "notes", "Notes"))
+        contents.append(ContentsEntry("back", "notes", fixed.notes))
     register, index = register_entries(edition), index_entries(edition)
     if register:
         contents.insert(len(contents) - bool(note_groups),  # before the notes, which may refer to it
                         ContentsEntry("back", "persons", "Persons Named in the Texts"))
     if emendation_groups:
-        contents.append(ContentsEntry("back", "emendations", "List of Emendations"))
+        contents.append(ContentsEntry("back", "emendations", fixed.emendations))
     if index:
         contents.append(ContentsEntry("back", "index", "Index of Names"))
 
@@ -366,11 +380,13 @@ def make_book(edition: m.Edition, profile: str, renderer: PrintRenderer | None =
     authors = edition.authors or ((meta.editor,) if meta.editor else ())
     keywords = meta.keywords or edition.authors
     return Book(
-        language=language, document_title=meta.title, title=typographic(meta.title), subtitle=typographic(meta.subtitle), editor=meta.editor,
+        language=language, words=fixed, document_title=meta.title, title=typographic(meta.title),
+        subtitle=typographic(meta.subtitle), editor=meta.editor,
         publisher=meta.publisher, rights=meta.rights, identifier=meta.identifier, year=meta.date[:4],
         version=meta.version, version_date=long_date(meta.modified or meta.date, language),
         authors=authors, subject=meta.description or meta.subtitle or meta.title, keywords=", ".join(keywords),
         created=created, modified=modified, profile=profile, bleed=meta.bleed and profile == "print",
+        sheet=f"{SHEET_MM}mm", signature=meta.signature if profile == "print" else 2,
         has_parts=edition.has_parts, geometry=GEOMETRY[meta.trim], front=front, parts=parts,
         contents=tuple(contents), note_groups=note_groups,
         has_author_notes=any(not note.editorial for group in note_groups for note in group.notes),
@@ -405,11 +421,30 @@ class PageMap:
 
 
 def settle(book: Book, layout: PageMap) -> Book:
-    """`book` with the guesses about one-page texts corrected by `layout`,
-    and the index's pages joined (the same book when nothing changed)."""
-    groups = tuple(replace(group, one_page=layout[group.end_id] <= layout[group.text_id])
-                   for group in book.note_groups)
-    return replace(book, note_groups=groups, index=settle_index(book.index, layout.pages, layout.folios()))
+    """`book` with the page facts `layout` shows: the pages of each text with
+    notes, the index's pages joined, and the running head of each notes page
+    (the pages of the marks of all the notes on it)."""
+    folios = layout.folios()
+    fixed = book.words
+
+    def pages(first: int, last: int) -> str:
+        if last > first:
+            return fixed.text("notes_to_pages", pages=folios.span(first, last))
+        return fixed.text("notes_to_page", page=folios.label(first))
+
+    marks_on: dict[int, list[int]] = {}  # notes page -> pages of the marks of the notes starting on it
+    for group in book.note_groups:
+        for note in group.notes:
+            marks_on.setdefault(layout[note.id], []).append(layout[note.ref_id])
+    heads = {page: pages(min(marks), max(marks)) for page, marks in marks_on.items()}
+    groups = []
+    for group in book.note_groups:
+        notes = tuple(replace(note, running_head=heads[layout[note.id]]) for note in group.notes)
+        groups.append(replace(group, heading=pages(layout[group.text_id], layout[f"{group.text_id}-end"]),
+                              running_head=notes[0].running_head, notes=notes))
+    padding = -(layout[BOOK_END] + 1) % book.signature if BOOK_END in layout.pages else 0
+    return replace(book, note_groups=tuple(groups), padding=padding,
+                   index=settle_index(book.index, layout.pages, folios))
 
 
 @dataclass(frozen=True)
@@ -436,7 +471,9 @@ class Press:
             raise BuildFailed(f"{stylesheet_path}: the body's folios must come from the \"folio\" counter "
                               "(counter(folio), target-counter(…, folio)); copy the counter rules of the "
                               "default print.css (`edition new` writes one)")
-        template = make_env("pdf", styles / "templates" / "pdf").get_template("book.html.j2")
+        environment = make_env("pdf", styles / "templates" / "pdf")
+        environment.filters["tracked"] = tracked
+        template = environment.get_template("book.html.j2")
         fonts = FontConfiguration()
         fetcher = print_fetcher(stylesheet_path, project)
         persons_path = index_stylesheet(styles, project)
@@ -466,9 +503,9 @@ class Layout:
 
 
 def lay_out_book(press: Press, book: Book, progress=lambda stage: None) -> Layout:
-    """The book laid out: one pass, a second only when a guess about a
-    one-page text was wrong (the pass after it cannot move a text's pages,
-    which come before the notes that name them)."""
+    """The book laid out, again until the page facts it prints ("Notes to
+    pages …", the notes' running heads, the index, the padding) are the
+    ones its layout shows: two passes, rarely three."""
     for attempt in range(1, MAX_PASSES + 1):
         progress("pdf: layout" + (f", pass {attempt}" if attempt > 1 else ""))
         html = press.html(book)
@@ -508,17 +545,49 @@ class PdfBuilder(Builder):
         layout = lay_out_book(press, book, options.progress)
         self.last_html = layout.html
         options.progress("pdf: writing")
-        return write_pdf(layout.document, layout.pages.folios(), edition.metadata)
+        return write_pdf(layout.document, layout.pages.folios(), edition.metadata, book)
 
 
-def write_pdf(document, folios: Folios, metadata: m.Metadata) -> bytes:
-    """The PDF of a laid-out `document`, finished (page labels, producer …) and reproducible."""
+def write_pdf(document, folios: Folios, metadata: m.Metadata, book: Book) -> bytes:
+    """The PDF of a laid-out `document`, finished (page labels, producer …),
+    reproducible, and in the print profile ready for a press."""
     with _font_timestamps_from(metadata):
-        return document.write_pdf(
+        data = document.write_pdf(
             finisher=Finisher(folios, metadata.title),
             pdf_identifier=file_identifier(metadata),
-            pdf_variant=TAGGED_VARIANT if metadata.tagged_pdf else None,
+            pdf_variant=PRINT_VARIANT if book.profile == "print" else None,
+            pdf_tags=metadata.tagged_pdf,
         )
+    return for_press(data, book.bleed) if book.profile == "print" else data
+
+
+def for_press(data: bytes, bleed: bool) -> bytes:
+    """The print profile's PDF made ready for a press (PDF/X-4, which
+    WeasyPrint declares): the press's output intent (FOGRA39, coated paper)
+    and, with a bleed, a BleedBox 3 mm past the trim, so that the crop marks
+    stand outside it in the slug. Text is K-only black from the style sheet."""
+    import io
+
+    import pikepdf
+
+    pdf = pikepdf.open(io.BytesIO(data))
+    profile = pikepdf.Stream(pdf, PRESS_PROFILE.read_bytes())
+    profile["/N"] = 4
+    pdf.Root.OutputIntents = pikepdf.Array([pikepdf.Dictionary(
+        Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFX,
+        OutputConditionIdentifier=pikepdf.String("FOGRA39"),
+        OutputCondition=pikepdf.String("Offset printing, ISO 12647-2:2004/Amd 1, coated paper (paper types 1 and 2)"),
+        RegistryName=pikepdf.String("http://www.color.org"),
+        Info=pikepdf.String("Coated FOGRA39 (ISO 12647-2:2004)"),
+        DestOutputProfile=pdf.make_indirect(profile))])
+    if bleed:
+        reach = BLEED_MM * 72 / 25.4
+        for page in pdf.pages:
+            left, bottom, right, top = (float(v) for v in page.TrimBox)
+            page.BleedBox = pikepdf.Array([left - reach, bottom - reach, right + reach, top + reach])
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True)
+    return out.getvalue()
 
 
 @contextlib.contextmanager

@@ -1,0 +1,260 @@
+"""The PDF as a typesetter and a printer see it (issue 11): the sample built
+once in the print profile and measured with `edition.typeset_check`, plus
+the small test edition (6×9 in, bleed, tagged) in the print profile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import edition
+from edition.builders import BuildOptions
+from edition.builders.pdf import PdfBuilder
+from edition.hyphenation import SOFT_HYPHEN, Exceptions
+from edition.typeset_check import known_breaks, measure
+
+from .helpers import MANIFEST, diagnostics_of, write_project
+from .test_pdf import no_weasyprint_warnings
+
+REPO = Path(__file__).resolve().parents[1]
+STYLES = REPO / "styles"
+
+
+def build(manifest: Path, out: Path, profile: str = "print"):
+    loaded = edition.load(manifest)
+    with no_weasyprint_warnings():
+        path = PdfBuilder().build(loaded, out, BuildOptions(profile=profile, styles_dir=STYLES))
+    return loaded, path, measure(path, loaded.metadata.trim)
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    return build(REPO / "manifest.yaml", tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture(scope="module")
+def parts(tmp_path_factory):
+    return build(REPO / "tests" / "roots" / "pdf-parts" / "manifest.yaml", tmp_path_factory.mktemp("parts"))
+
+
+# --- word breaks ----------------------------------------------------------------
+
+
+def test_words_break_only_where_a_us_dictionary_allows(sample):
+    _, _, report = sample
+    assert len(report.hyphenated) > 50  # the text is hyphenated at all
+    assert report.wrong_breaks == []
+    # the manifest's exceptions hold: proletariat never breaks as prolet-ariat
+    assert all(word.lower() not in ("prolet-ariat", "appar-atus", "theor-etician") for _, word in report.hyphenated)
+
+
+def test_the_check_knows_a_wrong_break():
+    table = known_breaks(("bu-reau-cra-cy",))
+    assert table == {"bureaucracy": {2, 6, 9}}
+
+
+def test_exceptions_allow_only_their_own_breaks_and_none_near_the_ends():
+    exceptions = Exceptions.of(["pro-le-tar-i-at", "Trotsky", "a-part"])
+    marked = exceptions.mark("The Proletariat & proletarians; Trotsky's apart.")
+    assert marked == (f'The <span class="hy">Pro{SOFT_HYPHEN}le{SOFT_HYPHEN}tar{SOFT_HYPHEN}iat</span> &amp; '
+                      f'proletarians; <span class="hy">Trotsky</span>&#39;s <span class="hy">apart</span>.')
+
+
+def test_a_bad_hyphenation_entry_is_reported_with_its_line(tmp_path):
+    manifest = MANIFEST.replace("  date: 2026-01-01\n", "  date: 2026-01-01\n  hyphenation: [pro-le-tar-i-at, 12-b]\n")
+    problems = diagnostics_of(write_project(tmp_path, manifest))
+    assert len(problems) == 1
+    assert problems[0].startswith("manifest.yaml:6:")
+    assert '"12-b"' in problems[0]
+
+
+# --- fixed words, dates and text slips ------------------------------------------------
+
+
+def test_every_language_has_every_fixed_word_with_the_same_placeholders():
+    import string
+
+    from edition.locale import CATALOGUE
+
+    def fields(text):
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    english = CATALOGUE["en"]
+    assert {"en", "de", "fr", "es", "it", "ru"} <= CATALOGUE.keys()
+    for language, table in CATALOGUE.items():
+        assert table.keys() == english.keys(), language
+        for key, text in table.items():
+            assert fields(text) == fields(english[key]), (language, key)
+
+
+def test_dates_take_the_style_of_the_edition_language():
+    from edition.locale import long_date, shown_date
+
+    assert long_date("1926-01-09", "en") == "January 9, 1926"
+    assert long_date("1926-01-09", "en-GB") == "9 January 1926"
+    assert long_date("1926-01-09", "de") == "9. Januar 1926"
+    assert long_date("1941-08", "fr") == "août 1941"
+    assert long_date("1941", "en") == "1941"
+    assert shown_date("1932-03-01", "1 March 1932", "en") == "March 1, 1932"  # a full date: the edition's style
+    assert shown_date("1941", "Summer 1941", "en") == "Summer 1941"  # a vague one: the source's words
+
+
+def test_page_ranges_in_source_lines():
+    from edition.locale import page_ranges, words
+
+    assert page_ranges("Vol. 3, 1930-1931, p. 44-46", words("en")) == "Vol. 3, 1930-1931, pp.\xa044\u201346"
+    assert page_ranges("Vol. 5-6, pp. 1 & 2", words("en")) == "Vol. 5-6, pp. 1 & 2"
+    assert page_ranges("S. 4-6", words("de")) == "S.\xa04\u20136"
+
+
+def _page_text(path, index):
+    import pypdf
+
+    return " ".join(pypdf.PdfReader(path).pages[index].extract_text().replace("\xa0", " ").split())
+
+
+def test_no_doubled_full_stops_and_one_date_style(sample):
+    loaded, path, report = sample
+    import pypdf
+
+    reader = pypdf.PdfReader(path)
+    words = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "Ed.." not in words and "Ed. ." not in words
+    assert "Notes marked Ed. are this edition’s." in words  # the sample has no notes of the authors'
+    contents = _page_text(path, reader.get_destination_page_number(reader.named_destinations["contents"]))
+    assert "March 1, 1932" in contents and "1 March 1932" not in contents  # the edition's one style
+
+
+def test_notes_pages_running_heads_cover_every_note_on_the_page(sample):
+    import re
+
+    import pypdf
+
+    _, path, _ = sample
+    reader = pypdf.PdfReader(path)
+    destinations = reader.named_destinations
+    labels = reader.page_labels
+    page_of = {name: reader.get_destination_page_number(dest) for name, dest in destinations.items()}
+    marks_on: dict[int, list[str]] = {}
+    for name, page in page_of.items():
+        if re.search(r"-note-\d+$", name):
+            marks_on.setdefault(page, []).append(labels[page_of[name.replace("-note-", "-noteref-")]])
+    checked = 0
+    for page, marks in marks_on.items():
+        if page % 2 == 1 or page == page_of["notes"]:  # versos carry the book's title; an opening none
+            continue
+        numbers = [int(mark) for mark in marks]
+        first, last = min(numbers), max(numbers)
+        head = f"Notes to pages {first}\u2013{last}" if last > first else f"Notes to page {first}"
+        assert head in _page_text(path, page), labels[page]
+        checked += 1
+    assert checked >= 2
+
+
+def test_tracked_small_caps_keep_the_apostrophe_close(sample):
+    import pdfplumber
+
+    _, path, _ = sample
+    with pdfplumber.open(path) as pdf:
+        chars = pdf.pages[2].chars  # the title page: "The Degenerated Workers’ State"
+    index = next(i for i, c in enumerate(chars) if c["text"] == "\u2019")
+    before, apostrophe, after_s = chars[index - 1], chars[index], chars[index - 2]
+    assert apostrophe["x0"] - before["x1"] < 0.3  # no tracking before the apostrophe
+    assert before["x0"] - after_s["x1"] > 0.5  # but between the letters
+
+
+def test_a_long_emendation_group_repeats_its_heading(sample):
+    _, path, _ = sample
+    import pypdf
+
+    reader = pypdf.PdfReader(path)
+    start = reader.get_destination_page_number(reader.named_destinations["emendations"])
+    titles = [typo for typo in ("Letter to the Bulgarian Comrades",)]
+    pages = [i for i in range(start, len(reader.pages)) if titles[0] in _page_text(path, i)]
+    assert len(pages) == 2  # the group runs over a page and its heading is set again
+
+
+# --- print readiness ------------------------------------------------------------------
+
+
+def test_the_book_ends_on_a_verso(sample, parts):
+    assert sample[2].pages % 2 == 0 and parts[2].pages % 2 == 0
+
+
+def test_crop_marks_stand_outside_the_bleed(parts):
+    report = parts[2]
+    assert report.has_bleed and report.boxes_nested  # MediaBox > BleedBox > TrimBox
+    assert report.marks == 8 * report.pages  # two strokes at each corner of every page
+    assert report.marks_in_bleed == 0
+
+
+def test_print_text_is_k_only_black(sample, parts):
+    assert sample[2].k_only, sample[2].text_colours
+    assert parts[2].k_only, parts[2].text_colours
+
+
+def test_print_is_pdf_x4_with_a_press_output_intent(sample):
+    import pikepdf
+
+    _, path, _ = sample
+    with pikepdf.open(path) as pdf:
+        assert pdf.pdf_version >= "1.6"
+        assert pdf.open_metadata().get("pdfxid:GTS_PDFXVersion") == "PDF/X-4"
+        intent = pdf.Root.OutputIntents[0]
+        assert intent.S == pikepdf.Name.GTS_PDFX and str(intent.OutputConditionIdentifier) == "FOGRA39"
+        profile = intent.DestOutputProfile.read_bytes()
+        assert profile[16:20] == b"CMYK" and profile[12:16] == b"prtr"  # a CMYK output (press) profile
+        assert all("/TrimBox" in page for page in pdf.pages)
+
+
+def test_signature_pads_the_page_count(tmp_path):
+    manifest = REPO / "tests" / "roots" / "pdf-parts" / "manifest.yaml"
+    text = manifest.read_text(encoding="utf-8").replace("  bleed: true\n", "  bleed: true\n  signature: 16\n")
+    copy = tmp_path / "manifest.yaml"
+    copy.write_text(text, encoding="utf-8")
+    (tmp_path / "texts").symlink_to(manifest.parent / "texts")
+    loaded = edition.load(copy)
+    path = PdfBuilder().build(loaded, tmp_path / "out", BuildOptions(profile="print", styles_dir=STYLES))
+    import pypdf
+
+    reader = pypdf.PdfReader(path)
+    assert len(reader.pages) % 16 == 0
+    assert not reader.pages[-1].extract_text().strip()  # padding pages are blank
+
+
+def test_a_bad_signature_is_reported(tmp_path):
+    manifest = MANIFEST.replace("  date: 2026-01-01\n", "  date: 2026-01-01\n  signature: 12\n")
+    problems = diagnostics_of(write_project(tmp_path, manifest))
+    assert len(problems) == 1 and problems[0].startswith("manifest.yaml:6:") and "16" in problems[0]
+
+
+# --- even colour and the grid ------------------------------------------------------------
+
+
+def test_facing_pages_end_on_the_same_line(sample, parts):
+    report = sample[2]
+    assert report.spreads >= 10
+    assert report.uneven_spreads == []
+    assert parts[2].uneven_spreads == []
+
+
+@pytest.mark.xfail(strict=True, reason="WeasyPrint breaks lines one at a time (no paragraph-wide line breaking), "
+                                       "so some justified lines stay loose; see the README")
+def test_no_loose_lines(sample):
+    report = sample[2]
+    assert report.justified_lines > 1000
+    assert report.loose_25x == []
+    assert report.loose_share <= 0.02
+
+
+# --- tagging ------------------------------------------------------------------------------
+
+
+def test_a_tagged_pdf_is_tagged_but_claims_no_pdf_ua(parts):
+    import pikepdf
+
+    _, path, _ = parts
+    with pikepdf.open(path) as pdf:
+        assert "/StructTreeRoot" in pdf.Root and bool(pdf.Root.MarkInfo.Marked)
+        assert b"pdfuaid" not in pdf.Root.Metadata.read_bytes()  # the structure does not meet PDF/UA-1 yet
