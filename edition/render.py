@@ -82,7 +82,27 @@ class HtmlRenderer:
         return Markup("\n").join(self.block(b) for b in blocks)
 
     def inlines(self, inlines) -> Markup:
-        return Markup("").join(self.inline(i) for i in inlines)
+        out, mark = [], None  # an index mark waiting for the word it stands before
+        for node in inlines:
+            if mark is not None and isinstance(node, m.Str) and node.text[:1].strip():
+                word, space, rest = node.text.partition(" ")
+                out.append(self.named_word(mark, self.inline(m.Str(word))))
+                node, mark = m.Str(space + rest), None
+            elif mark is not None:
+                out.append(self.index_mark(mark))
+                mark = None
+            if isinstance(node, m.IndexMark):
+                mark = node
+            elif not isinstance(node, m.Str) or node.text:
+                out.append(self.inline(node))
+        if mark is not None:
+            out.append(self.index_mark(mark))
+        return Markup("").join(out)
+
+    def named_word(self, mark: m.IndexMark, word: Markup) -> Markup:
+        """The first word of a name, holding the index's target: an empty
+        element would do, but WeasyPrint breaks lines badly around one."""
+        return Markup('<span class="index-mark" id="%s">%s</span>') % (mark.id, word)
 
     def block(self, block) -> Markup:
         return getattr(self, _method_name(block))(block)

@@ -120,14 +120,13 @@ def test_contents_numbers_are_the_pages_where_texts_start(sample):
     assert sample.label(sample.page_of(sample.edition.texts[0].id)) == "1"
 
 
-def test_one_layout_pass(sample, parts):
-    """Every page number is resolved within one WeasyPrint layout (the
-    guess about one-page texts was right for both books). Only an index of
-    names costs a second pass: its page ranges are joined from the first."""
+def test_page_facts_settle_in_two_layout_passes(sample, parts):
+    """The first layout shows the page facts the book prints ("Notes to pages
+    …", the notes' running heads, the index's page ranges); the second prints
+    them, and its pages are the same, so no third is needed."""
     for built in (sample, parts):
         passes = [stage for stage in built.stages if stage.startswith("pdf: layout")]
-        indexed = any(person.occurrences for person in built.edition.persons)
-        assert passes == (["pdf: layout", "pdf: layout, pass 2"] if indexed else ["pdf: layout"])
+        assert passes == ["pdf: layout", "pdf: layout, pass 2"]
 
 
 def test_texts_open_on_a_recto_and_blank_versos_are_empty(sample):
@@ -350,16 +349,6 @@ def test_folios_and_labels_agree():
     assert [(r.first, r.style) for r in folios.ranges()] == [(0, "r"), (4, "D")]
     assert [(r.first, r.style) for r in Folios(0).ranges()] == [(0, "D")]
     assert roman(1994) == "mcmxciv"
-
-
-def test_a_wrong_guess_about_one_page_texts_is_corrected_by_the_layout(sample):
-    """Whether a text's notes are "to page 7" or "to pages 7–9" is guessed
-    before the layout; `settle` corrects every wrong guess from the pages."""
-    book = make_book(sample.edition, "screen")
-    layout = PageMap({name: sample.page_of(name) for name in sample.reader.named_destinations})
-    assert settle(book, layout).note_groups == book.note_groups  # the guesses were right
-    wrong = replace(book, note_groups=tuple(replace(g, one_page=not g.one_page) for g in book.note_groups))
-    assert settle(wrong, layout).note_groups == book.note_groups
 
 
 def test_a_print_stylesheet_without_the_folio_counter_is_refused(tmp_path):
