@@ -260,6 +260,7 @@ def sort_key(name: str) -> tuple[str, str]:
 WORD = re.compile(r"(?<![\w’'-])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?:[’']s)?(?![\w-])")
 NAMED_THING = re.compile(r"\s+[A-Z][a-z]")
 NAMED_THING_BEFORE = re.compile(r"[A-Z][a-z]+\s+$")
+ARTICLE_BEFORE = re.compile(r"\b[Tt]he\s+$")
 SENTENCE_START = re.compile(r"(?:^|[.!?:;—–(\[“‘\"]|\d\))\s*$")
 
 
@@ -270,6 +271,8 @@ def hints(edition: m.Edition) -> list[Diagnostic]:
                       f'or their notes (forms: {", ".join(p.forms)})')
            for p in sorted(edition.persons, key=lambda p: p.location) if not p.occurrences]
     counts: Counter = Counter()
+    with_article: Counter = Counter()  # "the Presidium": persons' names take no article
+    leads: dict[str, set[str]] = {}  # the capitalised word before each occurrence ("New" of "New York")
     first: dict[str, Location] = {}
     lower: set[str] = set()
     forms = tuple(form for p in edition.persons for form in p.forms)
@@ -286,15 +289,20 @@ def hints(edition: m.Edition) -> list[Diagnostic]:
                 if any(s <= start < e for s, e in declared) or SENTENCE_START.search(words[:start]):
                     continue
                 before = NAMED_THING_BEFORE.search(words, 0, start)
+                lead = before.group().strip() if before else ""
                 if before and SENTENCE_START.search(words[:before.start()]):
                     before = None  # "Then Ivanov left": the word before only starts the sentence
                 if NAMED_THING.match(words, match.end()) or before:
                     continue  # one word of a longer name: "Executive Committee", "Old Guard"
                 counts[word] += 1
+                with_article[word] += bool(ARTICLE_BEFORE.search(words, 0, start))
+                leads.setdefault(word, set()).add(lead)
                 first.setdefault(word, unit.location)
     candidates = [
         (word, count) for word, count in counts.most_common()
-        if count >= HINT_MIN_COUNT and word not in NOT_NAMES and word.rstrip("s") not in NOT_NAMES
+        if count >= HINT_MIN_COUNT and word not in NOT_NAMES
+        and with_article[word] * 2 < count  # mostly "the Presidium": a body, not a person
+        and not (len(leads[word]) == 1 and "" not in leads[word])  # always "New York": one longer name and word.rstrip("s") not in NOT_NAMES
         and word.lower() not in lower
         and not word.endswith(NOT_NAME_ENDINGS) and not any(word.startswith(f) for f in forms)
     ]

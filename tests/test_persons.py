@@ -200,13 +200,17 @@ persons:
 
 def test_check_hints_at_persons_never_named_and_names_not_declared(tmp_path, capsys):
     manifest = MANIFEST
-    body = _one() + "\n\nAt the end Ivanov came. Then Ivanov left, and Ivanov wrote to Ivanov."
+    body = _one() + ("\n\nAt the end Ivanov came. Then Ivanov left, and Ivanov wrote to Ivanov."
+                     "\n\nSo ruled the Presidium, as the Presidium and the Presidium and then the Presidium did."
+                     "\n\nPrinted (New York, 1930), again (New York, 1931), (New York) and (New York).")
     path = write_project(tmp_path, manifest, {"one.md": body, "two.md": "Cato met Abel."})
     assert main(["check", "--manifest", str(path)]) == 0
     out = capsys.readouterr().out
     assert 'manifest.yaml:27:5: hint: "Dorn, Eva" is declared in "persons" but never named' in out
     assert 'texts/one.md:' in out and '"Ivanov" is named 4 times but is not declared in "persons"' in out
     assert '"Abel"' not in out and '"Committee"' not in out and '"Here"' not in out
+    assert '"Presidium"' not in out  # a body: "the Presidium"
+    assert '"York"' not in out  # always "New York": part of a longer name
 
 
 # --- the EPUB ---------------------------------------------------------------------
