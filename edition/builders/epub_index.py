@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from .. import model as m
+from .register import RegisterEntry, named, register_entries  # noqa: F401 (the builders take them from here)
 from ..annotate import units_of
 from ..persons import sort_key
 
@@ -23,14 +24,6 @@ INDEX = "index.xhtml"
 STYLESHEET = "css/persons.css"
 REGISTER_TITLE = "Persons Named in the Texts"
 INDEX_TITLE = "Index of Names"
-
-
-@dataclass(frozen=True)
-class RegisterEntry:
-    id: str
-    name: str
-    dates: str
-    about: str
 
 
 @dataclass(frozen=True)
@@ -55,13 +48,6 @@ class IndexGroup:
     entries: tuple[IndexEntry, ...]
 
 
-def named(edition: m.Edition) -> tuple[m.Person, ...]:
-    """The persons of the register that the texts name."""
-    return tuple(p for p in edition.persons if p.occurrences)
-
-
-def register_entries(edition: m.Edition) -> tuple[RegisterEntry, ...]:
-    return tuple(RegisterEntry(p.id, p.name, p.dates, p.about) for p in named(edition))
 
 
 def index_groups(edition: m.Edition, text_href, notes_href: str) -> tuple[IndexGroup, ...]:

@@ -19,17 +19,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import model as m
+from .register import RegisterEntry, register_entries  # noqa: F401 (pdf.py takes them from here)
 from .pdf_labels import Folios
 
 STYLESHEET = "persons-print.css"  # in the project's styles/, else the tool's
-
-
-@dataclass(frozen=True)
-class RegisterEntry:
-    id: str
-    name: str
-    dates: str
-    about: str
 
 
 @dataclass(frozen=True)
@@ -47,10 +40,6 @@ class IndexEntry:
     marks: tuple[tuple[str, bool], ...]  # (mark id, in a note) of every occurrence, in reading order
     pages: tuple[IndexPages, ...] = ()  # () until a layout pass has placed the marks
 
-
-def register_entries(edition: m.Edition) -> tuple[RegisterEntry, ...]:
-    """The persons the texts name, as the register prints them."""
-    return tuple(RegisterEntry(p.id, p.name, p.dates, p.about) for p in edition.persons if p.occurrences)
 
 
 def index_entries(edition: m.Edition) -> tuple[IndexEntry, ...]:

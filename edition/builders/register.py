@@ -1,0 +1,25 @@
+"""The register of persons as both builders show it: one entry per person
+the texts name, in the manifest's order of the register."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import model as m
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    id: str
+    name: str
+    dates: str
+    about: str
+
+
+def named(edition: m.Edition) -> tuple[m.Person, ...]:
+    """The persons of the register that the texts name."""
+    return tuple(p for p in edition.persons if p.occurrences)
+
+
+def register_entries(edition: m.Edition) -> tuple[RegisterEntry, ...]:
+    return tuple(RegisterEntry(p.id, p.name, p.dates, p.about) for p in named(edition))
