@@ -161,11 +161,24 @@ def test_each_endnote_prints_the_page_of_its_reference(sample):
     notes_pages = range(sample.page_of("notes"), sample.page_of("emendations"))
     printed = re.findall(r"(?:^| )(\d+) p\. ([ivxlc]+|\d+) (Ed\. )?",
                          " ".join(sample.words(i) for i in notes_pages))
+    notes = [note for text in sample.edition.front + sample.edition.texts for note in text.notes]
+    labelled = len({note.kind for note in notes}) > 1  # "Ed." only tells the edition's notes from the texts' own
     expected = [(str(note.number), sample.label(sample.page_of(note.ref_id)),
-                 "Ed. " if note.kind == m.NoteKind.EDITORIAL else "")
-                for text in sample.edition.front + sample.edition.texts for note in text.notes]
+                 "Ed. " if labelled and note.kind == m.NoteKind.EDITORIAL else "") for note in notes]
     assert len(expected) > 50
     assert printed == expected
+
+
+def test_notes_are_labelled_as_the_editions_only_among_the_texts_own(sample, parts):
+    def notes_words(built):
+        return " ".join(built.words(i) for i in range(built.page_of("notes"), built.page_of("emendations")))
+
+    assert "All the notes are this edition’s." in notes_words(sample)  # the sample's notes are all editorial
+    assert "Ed." not in notes_words(sample)
+    mixed = notes_words(parts)
+    assert "Notes marked Ed. are this edition’s; the others are the authors’ own." in mixed
+    assert len(re.findall(r"\d+ p\. [ivxlc\d]+ Ed\. ", mixed)) == sum(note.kind == m.NoteKind.EDITORIAL
+                                       for text in parts.edition.front + parts.edition.texts for note in text.notes)
 
 
 def test_notes_are_grouped_under_the_pages_of_their_text(sample):

@@ -205,6 +205,7 @@ class Book:
     contents: tuple[ContentsEntry, ...]
     note_groups: tuple[NoteGroup, ...]
     has_author_notes: bool  # besides the edition's own
+    has_editorial_notes: bool  # the edition's own; labelled as such only where the texts have notes too
     emendation_groups: tuple[EmendationGroup, ...]
     versions: tuple[VersionView, ...]
     register: tuple[RegisterEntry, ...] = ()  # persons named in the texts
@@ -390,6 +391,7 @@ def make_book(edition: m.Edition, profile: str, renderer: PrintRenderer | None =
         has_parts=edition.has_parts, geometry=GEOMETRY[meta.trim], front=front, parts=parts,
         contents=tuple(contents), note_groups=note_groups,
         has_author_notes=any(not note.editorial for group in note_groups for note in group.notes),
+        has_editorial_notes=any(note.editorial for group in note_groups for note in group.notes),
         emendation_groups=tuple(emendation_groups), register=register, index=index,
         versions=tuple(VersionView(v.number, long_date(v.date, language), v.changes)
                        for v in reversed(edition.versions)))
