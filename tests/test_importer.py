@@ -409,9 +409,12 @@ def test_lettered_list_in_one_block():
     raw = ("A Program\n\n(1938)\n\nOur tasks are these:\n\n(a) to defend the Soviet Union;\n"
            "(b) to fight the bureaucracy;\n(c) to build the Fourth International.\n\nThat is all for today, comrades.\n")
     result = import_text(raw)
-    assert types(result.markdown).count("list_item_open") == 3
-    assert "1) to defend the Soviet Union;\n2) to fight the bureaucracy;" in result.markdown
-    assert any("letters" in r for r in result.review)
+    # Markdown numbers lists with digits only: the items stay paragraphs that begin with their labels
+    assert types(result.markdown).count("list_item_open") == 0
+    assert "\\(a) to defend the Soviet Union;\n\n\\(b) to fight the bureaucracy;" in result.markdown
+    assert paragraphs(result.markdown)[1:4] == ["(a) to defend the Soviet Union;", "(b) to fight the bureaucracy;",
+                                                "(c) to build the Fourth International."]
+    assert any("letters" in g and "kept as paragraphs" in g for g in result.guesses)
 
 
 def test_headings_and_doubtful_headings():
@@ -856,3 +859,18 @@ def test_mojibake_repaired_and_dateline_under_an_introduction():
     assert "indefatigable – and" in result.markdown
     assert result.front_matter["date"] == "1940-08-03"  # the letter's dateline, not the publication
     assert not any("may be a heading: Dear Mr." in line for line in result.review)
+
+
+def test_html_notes_keep_their_italics():
+    from edition.importer import import_html
+
+    page = ("<html><body><h2>Anna Sample</h2><h1>A Short Article</h1>"
+            "<p class='information'><span class='info'>Source:</span> The Example Review, No. 3, May 1920.</p>"
+            "<p>The first sentence of the article, which is long enough to be taken for the body of the text "
+            "[1] and goes on for a while, as <em>The Review</em> said.</p>"
+            "<h3>Notes</h3><p>1. Quoted from <em>Das Kapital</em>, Vol. I.</p>"
+            "<p>It was reprinted in <i>Die Neue Zeit</i> — <em>Ed.</em></p></body></html>")
+    result = import_html(page)
+    body = split(result.markdown)[1]
+    assert "as *The Review* said." in body
+    assert "[^1]: Quoted from *Das Kapital*, Vol. I.\n\n    It was reprinted in *Die Neue Zeit* — *Ed.*" in body

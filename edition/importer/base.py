@@ -30,7 +30,7 @@ class Para:
     nlines: int = 1         # how many raw lines were joined
     block: int = 0          # index of the blank-line block it came from
     indented: bool = False  # all its lines indented more than the text's usual
-    kind: str = "para"      # para | heading | item | quote | verse | break
+    kind: str = "para"      # para | heading | item | labelled | quote | verse | break
     hint: str = ""          # the HTML's hint for its first line (see html.py)
     italics: tuple[str, ...] = ()  # phrases in italics, in order (from HTML)
     item: tuple | None = None  # (ordinal, delimiter, label kind) for list items
@@ -44,6 +44,7 @@ class Notes:
     notes: list[tuple[str, list[str], int]]   # (number, paragraphs, line)
     labels: dict[str, str] = field(default_factory=dict)  # series ("" or "*") -> "Translator’s note."
     lines: set[int] = field(default_factory=set)           # the source lines of the notes
+    italics: dict[str, tuple[str, ...]] = field(default_factory=dict)  # number -> phrases in italics (HTML)
 
 
 @dataclass

@@ -245,16 +245,22 @@ def classify(paras: list[Para], report: Report) -> None:
 
 
 def _mark_lists(paras: list[Para], report: Report) -> None:
+    """Numbered paragraphs become a list. Markdown numbers lists with digits only, so a list labelled
+    with letters or roman numerals ("(a)", "b)", "iv.") stays paragraphs that begin with their labels."""
     for start, end, kind in find_list_runs([p.text for p in paras]):
+        if kind != "num":
+            for para in paras[start:end]:
+                para.kind = "para" if para.hint == "quote" else "labelled"  # a quoted list stays a quote
+            report.guess(f"list labelled with letters or roman numerals at lines {paras[start].no}–"
+                         f"{paras[end - 1].no} ({end - start} items): kept as paragraphs that begin with "
+                         "their labels")
+            continue
         for ordinal, para in enumerate(paras[start:end], start=1):
             form, _, length = list_marker(para.text)
             para.kind = "item"
             para.item = (ordinal, "." if form == "x." else ")", kind)
             para.text = para.text[length:]
         report.guess(f"numbered list at lines {paras[start].no}–{paras[end - 1].no} ({end - start} items)")
-        if kind != "num":
-            report.check(f"line {paras[start].no}: list labelled with letters or roman numerals "
-                         "is numbered 1, 2, 3 … in Markdown")
 
 
 def _mark_quotes(paras: list[Para], report: Report) -> None:

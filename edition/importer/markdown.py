@@ -210,11 +210,17 @@ def render_notes(notes: Notes | None) -> list[str]:
     out = []
     for number, paragraphs, _ in notes.notes if notes else []:
         label = notes.labels.get("*" if number.endswith("*") else "")
-        first = escape_start(escape_inline(paragraphs[0]))
+        written = [escape_start(escape_inline(p)) for p in paragraphs]
+        phrases = list(notes.italics.get(number, ()))
+        for index, paragraph in enumerate(written):  # each paragraph takes its phrases, in order
+            taken = 0
+            while taken < len(phrases) and escape_inline(phrases[taken]) in paragraph:
+                taken += 1
+            written[index] = emphasize(paragraph, tuple(phrases[:taken]))
+            del phrases[:taken]
         if label:
-            first = f"*{escape_inline(label)}* {first}"
-        rest = "".join("\n\n    " + escape_start(escape_inline(p)) for p in paragraphs[1:])
-        out.append(f"[^{number}]: {first}{rest}")
+            written[0] = f"*{escape_inline(label)}* {written[0]}"
+        out.append(f"[^{number}]: " + "\n\n    ".join(written))
     return out
 
 

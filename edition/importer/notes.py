@@ -63,12 +63,13 @@ def take_notes(blocks: list[Block], report: Report, header_marks: list[str] = ()
         section = _last_section(blocks, report)
         if section is None:
             break
-        heading_no, heading, notes, used_lines = section
+        heading_no, heading, notes, used_lines, italics = section
         label = series_label(heading) if heading else None
         series = "*" if label or any(n.endswith("*") for n, _, _ in notes) else ""
         if label and not any(n.endswith("*") for n, _, _ in notes):
             notes = [(n + "*", paras, no) for n, paras, no in notes]
-        found = _merge(found, Notes(heading_no, notes, {series: label} if label else {}, used_lines))
+            italics = {n + "*": phrases for n, phrases in italics.items()}
+        found = _merge(found, Notes(heading_no, notes, {series: label} if label else {}, used_lines, italics))
     if found is None:
         found = _notes_without_heading(blocks, report, header_marks)
     if found:
@@ -87,21 +88,21 @@ def _merge(later: Notes | None, earlier: Notes) -> Notes:
     if later is None:
         return earlier
     return Notes(earlier.no, earlier.notes + later.notes, {**earlier.labels, **later.labels},
-                 earlier.lines | later.lines)
+                 earlier.lines | later.lines, {**earlier.italics, **later.italics})
 
 
-def _last_section(blocks: list[Block], report: Report) -> tuple[int, str, list, set[int]] | None:
+def _last_section(blocks: list[Block], report: Report) -> tuple[int, str, list, set[int], dict] | None:
     """The last notes heading with its notes (taken out of blocks), or None."""
     for index in range(len(blocks) - 1, -1, -1):
         block = blocks[index]
         first = block[0]
         if NOTES_HEADING.match(first.text) or first.hint == "notes-heading":
             following = ([block[1:]] if len(block) > 1 else []) + blocks[index + 1:]
-            notes, used = _parse_notes(following, report)
+            notes, used, italics = _parse_notes(following, report)
             if notes:
                 del blocks[index:]
                 report.guess(f"notes section at line {first.no} ({first.text}): {len(notes)} note(s)")
-                return first.no, first.text, notes, {line.no for b in following[:used] for line in b}
+                return first.no, first.text, notes, {line.no for b in following[:used] for line in b}, italics
             if not any(line.text for b in following for line in b):
                 del blocks[index:]  # an empty "Notes" heading (a link to the notes on another page)
                 report.guess(f"dropped an empty notes heading at line {first.no}")
@@ -116,25 +117,30 @@ def _is_footer(block: Block) -> bool:
                for line in block)
 
 
-def _parse_notes(blocks: list[Block], report: Report) -> tuple[list[tuple[str, list[str], int]], int]:
-    """The notes in blocks; links after them are dropped. Returns (notes, blocks used)."""
+def _parse_notes(blocks: list[Block], report: Report) -> tuple[list[tuple[str, list[str], int]], int, dict]:
+    """The notes in blocks; links after them are dropped. Returns (notes, blocks used, the phrases
+    each note sets in italics)."""
     notes: list[tuple[str, list[str], int]] = []
+    italics: dict[str, tuple[str, ...]] = {}
     for used, block in enumerate(blocks):
         if notes and _is_footer(block) and not block[0].hint.startswith("note"):
             for line in (line for b in blocks[used:] for line in b):
                 report.guess(f"dropped line {line.no} after the notes: {short(line.text)}")
-            return notes, used
+            return notes, used, italics
         for position, line in enumerate(block):
             numbered = note_number(line.text)
             if numbered and (not notes or _plausible_next(notes, numbered[0])):
                 notes.append((numbered[0], [numbered[1]], line.no))
             elif not notes:
-                return [], 0  # the section does not start with a note
+                return [], 0, {}  # the section does not start with a note
             elif position == 0:
                 notes[-1][1].append(line.text)  # a further paragraph of the note
             else:
                 notes[-1][1][-1] = join_lines([notes[-1][1][-1], line.text])
-    return notes, len(blocks)
+            if line.italics:
+                number = notes[-1][0]
+                italics[number] = italics.get(number, ()) + line.italics
+    return notes, len(blocks), italics
 
 
 def _plausible_next(notes: list, number: str) -> bool:
@@ -172,7 +178,7 @@ def _notes_without_heading(blocks: list[Block], report: Report, header_marks: li
             in_text.append(number)
     if in_text != numbers:
         return None
-    notes, _ = _parse_notes(blocks[start:end], report)
+    notes, _, italics = _parse_notes(blocks[start:end], report)
     if [n for n, _, _ in notes] != numbers:
         return None
     first = blocks[start][0].no
@@ -185,4 +191,4 @@ def _notes_without_heading(blocks: list[Block], report: Report, header_marks: li
     del blocks[start:end]
     report.check(f"line {first}: trailing numbered paragraphs taken as notes (the text has their markers, "
                  "but there is no notes heading)")
-    return Notes(first, notes, lines=used)
+    return Notes(first, notes, lines=used, italics=italics)

@@ -127,6 +127,7 @@ def _nest_notes(notes: Notes | None, linker: NoteLinker, report: Report) -> None
         label = notes.labels.get("*" if number.endswith("*") else "")
         first = f"{mark} " + (f"{label} " if label else "") + nested[1][0]
         host[1].extend([first] + nested[1][1:])
+        notes.italics[host[0]] = notes.italics.get(host[0], ()) + notes.italics.pop(number, ())
         notes.notes.remove(nested)
         linker.take(number)
         report.check(f"note {number} is marked inside note {host[0]}, not in the text: it is kept as a paragraph "
