@@ -1,6 +1,7 @@
 """`edition import` on real archive pages (../shared/corpus, read where they lie) and on the
 small fixtures of tests/fixtures/import/ (written for this project: an ETOL periodical page, a
-MediaWiki copy, a German reprint with a comment form, a French text, two series of notes).
+MediaWiki copy, a German reprint with a comment form, a French text, two series of notes, a page
+of two letters).
 
 Golden files in tests/goldens/import/ hold what the import gives, reviewed by eye:
 - for a fixture, the whole Markdown and the review list;
@@ -213,6 +214,8 @@ FIXTURE_FACTS = {
                                    date="1912-05-12", language="de"),
     "french.txt": dict(title="Les ouvrières de la soie", author="Jeanne Exemple", date="1869-03", language="fr"),
     "two-series.txt": dict(title="On the Co-operative Stores", author="Anna Sample", date="1905-06", language="en"),
+    "two-letters.txt": dict(title="Two Letters to the Weavers’ Committee", author="Anna Sample", date="1899-03",
+                            language="en", source="Sample Correspondence, Example Press, London 1950"),
 }
 
 
@@ -246,6 +249,16 @@ def test_comment_form_and_site_furniture_are_dropped():
     assert "Kommentar" not in body and "E-Mail" not in body and "Startseite" not in body
     assert body.rstrip().endswith("ich danke euch dafür.")
     assert "::: signature\nMit sozialistischem Gruß\n\nKarl Beispiel\n:::" in body
+
+
+def test_each_letter_of_a_page_keeps_its_furniture():
+    result = import_file(FIXTURES / "two-letters.txt")
+    _, body = split(result.markdown)
+    first, second = body.split("\n## II\n")
+    assert first.startswith("\n## I\n\n::: dateline\nLondon, 3 March 1899\n:::\n\nDear Comrades,")
+    assert "::: signature\nWith fraternal greetings,\n\nAnna Sample\n:::\n\nP.S. The pamphlets" in first
+    assert second.startswith("\n::: dateline\nLondon, 17 March 1899\n:::\n\nDear Comrades,")
+    assert second.rstrip().endswith("::: signature\nYours fraternally,\n\nA. S.\n\nLondon, 18 March\n:::")
 
 
 def test_pseudonym_offers_the_real_name():

@@ -31,6 +31,7 @@ class Para:
     block: int = 0          # index of the blank-line block it came from
     indented: bool = False  # all its lines indented more than the text's usual
     kind: str = "para"      # para | heading | item | labelled | quote | verse | break
+    #                         | dateline | signature (inside a page of letters)
     hint: str = ""          # the HTML's hint for its first line (see html.py)
     italics: tuple[str, ...] = ()  # phrases in italics, in order (from HTML)
     item: tuple | None = None  # (ordinal, delimiter, label kind) for list items

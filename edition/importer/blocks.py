@@ -76,6 +76,9 @@ def join_lines(texts: list[str]) -> str:
 
 def block_to_paras(block: Block, index: int, base_indent: int, report: Report) -> list[Para]:
     """Splits a block into paragraphs (list items, unblanked paragraphs) and joins wrapped lines."""
+    if block[0].hint.startswith("div:"):  # a letter's furniture inside a page of letters (letter.split_letters)
+        return [Para(no=block[0].no, text="\n".join(line.text for line in block), nlines=len(block), block=index,
+                     kind=block[0].hint[4:], hint=block[0].hint)]
     if block[0].hint == "verse":
         return [Para(no=block[0].no, text="\n".join(line.text for line in block), nlines=len(block),
                      block=index, kind="verse", hint="verse",
@@ -247,7 +250,7 @@ def classify(paras: list[Para], report: Report) -> None:
 def _mark_lists(paras: list[Para], report: Report) -> None:
     """Numbered paragraphs become a list. Markdown numbers lists with digits only, so a list labelled
     with letters or roman numerals ("(a)", "b)", "iv.") stays paragraphs that begin with their labels."""
-    for start, end, kind in find_list_runs([p.text for p in paras]):
+    for start, end, kind in find_list_runs([p.text if p.kind == "para" else None for p in paras]):
         if kind != "num":
             for para in paras[start:end]:
                 para.kind = "para" if para.hint == "quote" else "labelled"  # a quoted list stays a quote

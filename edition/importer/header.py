@@ -100,6 +100,7 @@ class Header:
     marks: list[tuple[str, int, str]] = field(default_factory=list)  # note markers: (number, line, where)
     author_hint: tuple[str, int, str] | None = None  # (name, line, how) when only suggested
     last_field: str | None = None  # the kind of the last field read (for its continuation lines)
+    letters: int = 1  # how many letters the page holds (letter.split_letters)
 
     def add_date(self, rank: int, found: FoundDate | None, line: int, origin: str) -> None:
         if found is not None:
@@ -512,8 +513,12 @@ def choose_date(header: Header, report: Report) -> tuple[str | None, str | None]
     ranked = sorted(header.dates, key=lambda d: d[0])
     rank, best, no, origin = ranked[0]
     for other_rank, other, other_no, other_origin in ranked[1:]:
+        if header.letters > 1 and other_origin == "dateline":
+            continue  # the first letter's day is not the date of the page's letters
         if other.precision > best.precision and other.iso.startswith(best.iso) and other_rank <= RANK_LETTER:
             best, no, origin = other, other_no, other_origin
+    if header.letters > 1 and origin == "dateline":
+        report.check(f"the page holds {header.letters} letters: the date is the first letter's (line {no})")
     if ranked[0][0] >= RANK_PUBLISHED:
         report.check(f"date {best.iso} taken from the publication details on line {no}: check the date of writing")
     report.guess(f"date from line {no} ({origin}): {best.iso} ({best.text})")

@@ -178,6 +178,10 @@ def render_body(paras: list[Para], linker: NoteLinker) -> list[str]:
             out.append("* * *")
             index += 1
             continue
+        if para.kind in ("dateline", "signature"):
+            out.append(render_div(para.kind, para.text.split("\n")))
+            index += 1
+            continue
         if para.kind == "verse":
             lines = [render_text(line, linker, smallcaps=False, italics=para.italics)
                      for line in para.text.split("\n")]
@@ -200,8 +204,9 @@ def render_body(paras: list[Para], linker: NoteLinker) -> list[str]:
     return out
 
 
-def render_div(name: str, lines: list[Line]) -> str:
-    inner = "\n\n".join(finish(escape_start(escape_inline(line.text))) for line in lines)
+def render_div(name: str, lines: list[Line] | list[str]) -> str:
+    texts = [line if isinstance(line, str) else line.text for line in lines]
+    inner = "\n\n".join(finish(escape_start(escape_inline(text))) for text in texts)
     return f"::: {name}\n{inner}\n:::"
 
 

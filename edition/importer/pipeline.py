@@ -6,12 +6,13 @@ import re
 
 from .base import ImportResult, Line, Notes, Report, short
 from .words import ends_sentence, is_name_like
-from .dates import is_date_line
+from .dates import is_date_line, is_yearless_date_line
 from .language import detect_language
 from .html import decode_html, read_html
 from .lines import Block, clean_lines, cut_comment_form, drop_navigation, split_blocks
 from .header import PSEUDONYM, RANK_LETTER, SALUTATION, Header, choose_date, header_text, known_author, read_header
-from .letter import PS_LINE, is_signature_name, is_valediction, split_address, take_dateline, take_signature
+from .letter import (PS_LINE, is_signature_name, is_valediction, split_address, split_letters, take_dateline,
+                     take_signature)
 from .notes import SUP_CLASS, take_notes
 from .blocks import EDIT_SUFFIX, blocks_to_paras, classify
 from .markdown import NoteLinker, front_matter_yaml, render_body, render_div, render_notes, render_text
@@ -45,6 +46,7 @@ def import_lines(lines: list[Line], *, source_name: str = "<raw>", html: bool = 
     notes = take_notes(blocks, report, header_marks=[n for n, _, _ in header.marks])
     drop_trailing_links(blocks, report)
     signature, postscripts = take_signature(blocks, report)
+    header.letters = split_letters(blocks, report)
     if signature:
         for line in signature:
             header.add_date(RANK_LETTER, is_date_line(line.text), line.no, "closing date line")
@@ -175,7 +177,7 @@ def drop_trailing_links(blocks: list[Block], report: Report) -> None:
 def _is_link_like(text: str) -> bool:
     words = text.split()
     return (len(words) <= 10 and not ends_sentence(text) and not is_name_like(text)
-            and not is_valediction(text) and not is_date_line(text) and not PS_LINE.match(text)
+            and not is_valediction(text) and not is_date_line(text) and not is_yearless_date_line(text) and not PS_LINE.match(text)
             and not is_signature_name(text) and not re.fullmatch(r"[*\s]+|[-–—_\s]+", text)
             and not re.fullmatch(r"[A-Z]{1,3}\.?", text) and not is_roman(text))
 
