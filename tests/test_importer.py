@@ -874,3 +874,48 @@ def test_html_notes_keep_their_italics():
     body = split(result.markdown)[1]
     assert "as *The Review* said." in body
     assert "[^1]: Quoted from *Das Kapital*, Vol. I.\n\n    It was reprinted in *Die Neue Zeit* — *Ed.*" in body
+
+
+REPRINT = """Jane Example
+
+On the Docks
+
+(3 May 1911)
+
+First published in The Example Worker, 3 May 1911.
+Copied with thanks from the Example Labour History blog.
+
+This article by Jane Example has not been reprinted since it appeared, and we give it here as it was printed.
+
+Example Labour History blog
+
+* * *
+
+The dockers of the port have been out for a week, and the shipowners have not yet found a single man to take their
+places at the cranes or in the holds.
+
+They will not find one. Not a man in the port will blackleg on his neighbours.[1]
+
+[1] The strike lasted nine weeks.
+
+* * *
+
+The last sentence of the article reads “on his mates” in the copy we used; we have kept the printed reading.
+"""
+
+
+def test_reprint_introduction_and_archive_remark_become_labelled_notes():
+    result = import_text(REPRINT)
+    body = split(result.markdown)[1]
+    text, notes = body.split("\n[^1]:", 1)
+    assert "has not been reprinted" not in text and "we have kept" not in text and "* * *" not in text
+    assert text.strip().startswith("The dockers of the port")
+    assert "at the cranes or in the holds.[^1*]" in text  # the introduction: marked after the first paragraph
+    assert "on his neighbours.[^1][^2*]" in text          # the remark: marked at the end of the text
+    assert "[^1*]: *Introduction by the Example Labour History blog.* This article by Jane Example" in notes
+    assert "[^2*]: *Note by the archive.* The last sentence of the article" in notes
+    assert any("introduction of the site the credits thank" in line and "labelled “Introduction by the Example "
+               "Labour History blog.”" in line for line in result.review)
+    assert any("taken for a remark of the archive's" in line and "labelled “Note by the archive.”" in line
+               for line in result.review)
+    assert not any("label them" in line or "label it" in line or "may be a heading" in line for line in result.review)

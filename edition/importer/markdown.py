@@ -214,7 +214,7 @@ def render_notes(notes: Notes | None) -> list[str]:
     """The notes as footnote definitions; a second series' notes begin with their label in italics."""
     out = []
     for number, paragraphs, _ in notes.notes if notes else []:
-        label = notes.labels.get("*" if number.endswith("*") else "")
+        label = notes.added[number][0] if number in notes.added else notes.labels.get("*" if number.endswith("*") else "")
         written = [escape_start(escape_inline(p)) for p in paragraphs]
         phrases = list(notes.italics.get(number, ()))
         for index, paragraph in enumerate(written):  # each paragraph takes its phrases, in order

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .base import Line, Notes, Report, short
+from .base import Line, Notes, Report, lines, short
 from .lines import Block
 from .blocks import SEPARATOR, join_lines
 from .words import ends_sentence, is_name_like
@@ -73,7 +73,7 @@ def take_notes(blocks: list[Block], report: Report, header_marks: list[str] = ()
     if found is None:
         found = _notes_without_heading(blocks, report, header_marks)
     if found:
-        starred = [n for n, _, _ in found.notes if n.endswith("*")]
+        starred = [n for n, _, _ in found.notes if n.endswith("*") and n not in found.added]
         if starred and "*" not in found.labels:
             report.check(f"notes {starred[0]}–{starred[-1]} form a second series (the author's notes are "
                          "numbered without a star); the page does not say whose they are: label them by hand"
@@ -151,6 +151,7 @@ def _plausible_next(notes: list, number: str) -> bool:
     return value == (same[-1] + 1 if same else value) or (not same and value == 1)
 
 
+REMARK_LABEL = "Note by the archive."
 TRAILING_MARK = re.compile(r"^(?:\[(\d{1,3}\*?)\]|\((\d{1,3}\*?)\)|(\d{1,3}\*?)\.)\s*\S")
 
 
@@ -183,12 +184,21 @@ def _notes_without_heading(blocks: list[Block], report: Report, header_marks: li
         return None
     first = blocks[start][0].no
     used = {line.no for block in blocks[start:end] for line in block}
-    if end < len(blocks):
-        rest = [line.no for block in blocks[end + 1:] for line in block]
-        if rest:
-            report.check(f"lines {rest[0]}–{rest[-1]}, after the notes and a separator, are kept at the end of "
-                         "the text: they may be a remark of the archive's, not the text")
+    found = Notes(first, notes, lines=used, italics=italics)
+    remark = blocks[end + 1:] if end < len(blocks) else []
+    links = len(remark)
+    while links > 0 and _is_footer(remark[links - 1]):  # the page's links under the remark stay for the link stage
+        links -= 1
+    remark, links = remark[:links], remark[links:]
+    if remark:  # a remark of the archive's after the notes and a separator: its note, marked at the end
+        found.add([join_lines([line.text for line in block]) for block in remark], remark[0][0].no,
+                           REMARK_LABEL, "end", tuple(p for block in remark for line in block for p in line.italics))
+        found.lines |= {line.no for block in blocks[end:end + 1] + remark for line in block}
+        report.check(f"the paragraphs at {lines(remark[0][0].no, remark[-1][-1].no)}, after the notes and a separator, are taken for "
+                     f"a remark of the archive's, not the text: kept as a note labelled “{REMARK_LABEL}”, "
+                     "marked at the end of the text")
+        blocks[end:] = links
     del blocks[start:end]
     report.check(f"line {first}: trailing numbered paragraphs taken as notes (the text has their markers, "
                  "but there is no notes heading)")
-    return Notes(first, notes, lines=used, italics=italics)
+    return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .base import ImportResult, Line, Notes, Report, short
+from .base import ImportResult, Line, Notes, Report, lines, short
 from .words import ends_sentence, is_name_like
 from .dates import is_date_line, is_yearless_date_line
 from .language import detect_language
@@ -56,25 +56,30 @@ def import_lines(lines: list[Line], *, source_name: str = "<raw>", html: bool = 
     classify(paras, report)
     tail = blocks_to_paras(postscripts, report)
 
-    _check_reprint_introduction(paras, header, report)
+    notes = _take_reprint_introduction(paras, header, notes, report)
     body_texts = [p.text for p in paras + tail]
     if header.author is None and not header.author_hint and (meta or {}).get("author"):
         _author_from_meta(header, meta["author"], signature, report)
     front = _front_matter(header, signature, body_texts, report, source_name)
     numbers = [n for n, _, _ in notes.notes] if notes else []
     header_refs = _header_marks(header, numbers, report)
-    linker = NoteLinker([n for n in numbers if n not in header_refs], body_texts, report)
+    added = notes.added if notes else {}
+    linker = NoteLinker([n for n in numbers if n not in header_refs and n not in added], body_texts, report)
 
     parts: list[str] = []
     if dateline:
         parts.append(render_div("dateline", dateline))
     body = render_body(paras, linker)
-    if header_refs:
-        _append_to_first_paragraph(body, "".join(f"[^{n}]" for n in header_refs))
+    first_refs = [n for n, (_, place) in added.items() if place == "start"] + header_refs
+    if first_refs:
+        _append_to_first_paragraph(body, "".join(f"[^{n}]" for n in first_refs))
     parts += body
     if signature:
         parts.append(render_div("signature", signature))
     parts += [render_text(p.text, linker, italics=p.italics) for p in tail]
+    end_refs = [n for n, (_, place) in added.items() if place == "end"]
+    if end_refs:
+        _append_to_last_paragraph(parts, "".join(f"[^{n}]" for n in end_refs))
     _nest_notes(notes, linker, report)
     parts += render_notes(notes)
     _check_notes(notes, linker, body_texts, report)
@@ -87,19 +92,42 @@ def import_lines(lines: list[Line], *, source_name: str = "<raw>", html: bool = 
                         body_lines=tuple(sorted(body_lines)) if not html else ())
 
 
-def _check_reprint_introduction(paras: list, header: Header, report: Report) -> None:
-    """A reprint site's introduction before a separator, naming the site the credits thank."""
+def _take_reprint_introduction(paras: list, header: Header, notes: Notes | None, report: Report) -> Notes | None:
+    """A reprint site's introduction: paragraphs before a separator near the top, signed with the
+    name of the site the credits thank ("Copied with thanks from the … blog"). It is the site's, not
+    the text: it becomes a note of the second series, labelled as the site's and marked at the end
+    of the first paragraph. Paragraphs that only name the site are left where they are, and the
+    review list says so."""
     sites = [m[1].strip() for credit in header.credits
              if (m := re.search(r"(?:thanks(?:\s+(?:to|from))?|courtesy of|copied from)\s+(?:the\s+)?(.+?)"
                                 r"(?:\s+(?:blog|website|site))?\.?$", credit, re.IGNORECASE))]
     breaks = [index for index, para in enumerate(paras[:8]) if para.kind == "break"]
     if not sites or not breaks or breaks[0] == 0:
-        return
+        return notes
     before = paras[: breaks[0]]
     named = next((site for site in sites if any(site.lower() in para.text.lower() for para in before)), None)
-    if named:
-        report.check(f"lines {before[0].no}–{before[-1].no}, before the separator at line {paras[breaks[0]].no}, "
+    if not named:
+        return notes
+    signed = before[-1]
+    if len(before) < 2 or named.lower() not in signed.text.lower() or len(signed.text.split()) > 8 \
+            or ends_sentence(signed.text) or any(para.kind not in ("para", "heading") for para in before):
+        report.check(f"{lines(before[0].no, before[-1].no)}, before the separator at line {paras[breaks[0]].no}, "
                      f"name {named}, which the credits thank: they may be its introduction, not the text")
+        return notes
+    site = signed.text.rstrip(" .")
+    label = f"Introduction by {'' if re.match(r'(?i)the ', site) else 'the '}{site}."
+    if notes is None:
+        notes = Notes(before[0].no, [])
+    notes.add([para.text for para in before[:-1]], before[0].no, label, "start",
+                       tuple(p for para in before for p in para.italics))
+    separator = paras[breaks[0]].no
+    del paras[: breaks[0] + 1]
+    doubts = {f"line {para.no} may be a heading: {short(para.text)}" for para in before}
+    report.review[:] = [line for line in report.review if line not in doubts]  # no longer in the body
+    report.check(f"the paragraphs at {lines(before[0].no, before[-2].no)}, signed “{site}” (line {signed.no}) "
+                 f"before the separator at line {separator}, are taken for the introduction of the site the credits thank, not the "
+                 f"text: kept as a note labelled “{label}”, marked at the end of the first paragraph")
+    return notes
 
 
 def _author_from_meta(header: Header, value: str, signature: list[Line], report: Report) -> None:
@@ -146,6 +174,14 @@ def _header_marks(header: Header, numbers: list[str], report: Report) -> list[st
             report.check(f"note {number} is marked in the {where} (line {no}); its mark is put at the end "
                          "of the first paragraph")
     return placed
+
+
+def _append_to_last_paragraph(parts: list[str], refs: str) -> None:
+    for index in range(len(parts) - 1, -1, -1):
+        if not parts[index].startswith((":::", "* * *", "[^")):  # a heading takes it too ("## …, Unite!")
+            parts[index] += refs
+            return
+    parts.append(refs)
 
 
 def _append_to_first_paragraph(parts: list[str], refs: str) -> None:
