@@ -220,9 +220,15 @@ def _continues_field(text: str, line: Line) -> bool:
         and len(text) <= 400
 
 
+SOURCE_REMARK = re.compile(r"^(?:N\.\s?B\.|Note\b|Please note\b|Anmerkung\b|Hinweis\b|Remarque\b|Nota\b)", re.IGNORECASE)
+
+
 def _continue_field(header: Header, text: str, no: int, report: Report) -> None:
     kind = header.last_field
-    if kind in ("source", "publisher"):
+    if kind in ("source", "publisher") and SOURCE_REMARK.match(text):
+        # "Note that this version differs from …": the archive's remark on the source, not the source
+        report.check(f"line {no}, under the source, is a remark on it and is not kept: {short(text, 120)}")
+    elif kind in ("source", "publisher"):
         _add_source(header, text, no, report)
     elif kind == "credit" and header.credits:
         header.credits[-1] = header.credits[-1].rstrip() + " " + text
@@ -435,6 +441,9 @@ def _title_and_author(groups: list[list[Line]], header: Header, report: Report) 
             _set_title(header, book[:1], report)
             header.subtitle = ": ".join(_take_mark(header, line.text, line.no, "title") for line in last)
             report.guess(f"subtitle (the part of the book) from line {last[0].no}: {short(header.subtitle)}")
+            year = re.search(r"(?:,\s*|\s\()(1[5-9]\d\d|20\d\d)\)?$", header.subtitle)
+            if year:  # "Preface to the First Edition, 1884"
+                header.add_date(RANK_HEADER, is_date_line(year[1]), last[-1].no, "the part's heading")
             for line in book[1:] + [line for group in before[1:] for line in group]:
                 report.check(f"line {line.no} was not kept in the title: {short(line.text)}")
         else:
