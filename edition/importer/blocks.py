@@ -184,6 +184,8 @@ def heading_verdict(para: Para, previous: Para | None, following: Para | None) -
         if ends_sentence(previous.text) and not previous.text.endswith(":") and opens:
             return "yes"
         return "maybe"
+    if re.match(r"[\"“‘'„«]?[a-z]", following.text):
+        return None  # the sentence runs on into the next paragraph ("The factory system contains / “the germ …")
     if len(words) <= 8 and text[0].isupper() and not ends_sentence(text):
         return "maybe"
     return None

@@ -302,7 +302,7 @@ def _check_notes(notes: Notes | None, linker: NoteLinker, texts: list[str], repo
             report.check(f"note {number} has no marker in the text: place [^{number}] by hand")
         return
     for text in texts:
-        for match in re.finditer(r"\[\d{1,3}\]|" + SUP_CLASS + "+", text):
+        for match in re.finditer(r"\[\d{1,3}\](?!\w)|" + SUP_CLASS + "+", text):  # not "the late [18]70s"
             report.check(f"{match.group(0)} looks like a note marker, but there is no notes section")
             return
 
