@@ -919,3 +919,40 @@ def test_reprint_introduction_and_archive_remark_become_labelled_notes():
     assert any("taken for a remark of the archive's" in line and "labelled “Note by the archive.”" in line
                for line in result.review)
     assert not any("label them" in line or "label it" in line or "may be a heading" in line for line in result.review)
+
+
+LETTERS = """Karl Example
+
+Letters to Bebel
+
+Source: Example Letters, Berlin 1960.
+
+London, May 1, 1880
+
+Dear Bebel,
+
+The first letter has a paragraph of its own that says nothing much at all, but says it at length.
+
+Yours,
+
+K. Example
+
+London, June 2, 1880
+
+Dear Bebel,
+
+The second letter has a paragraph too, which runs on for a while and then comes to an end.
+
+With best greetings,
+
+K. Example
+"""
+
+
+def test_letters_without_headings_each_keep_their_furniture():
+    result = import_text(LETTERS)
+    body = split(result.markdown)[1]
+    assert body.count("::: dateline\n") == 2 and body.count("::: signature\n") == 2
+    assert "::: signature\nYours,\n\nK. Example\n:::\n\n::: dateline\nLondon, June 2, 1880\n:::\n\nDear Bebel," in body
+    assert "##" not in body
+    assert "the page holds 2 letters: the date is the first letter's (line 7)" in result.review

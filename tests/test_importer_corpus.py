@@ -293,6 +293,13 @@ def test_fixture(name):
         assert result.front_matter[key] == value, key
     assert_front_or_reported(result)
     assert_clean_body(result.markdown, result.review)
+    if name.endswith(".txt"):  # the body keeps the words of the lines it took, and adds only the notes' labels
+        raw = (FIXTURES / name).read_text(encoding="utf-8").split("\n")
+        page_words = len(words(" ".join(raw[no - 1] for no in result.body_lines)))
+        labels = re.findall(r"(?:^\[\^\d+\*\]: \*|\\\[\d+\\\*\\\] )([^*\n]*?(?:Note|note|blog|archive)\.)",
+                            split(result.markdown)[1], flags=re.MULTILINE)
+        added = sum(len(label.split()) for label in labels)
+        assert abs(len(body_words(result.markdown)) - added - page_words) <= 0.01 * page_words
 
 
 def test_facts_cover_every_fixture_and_page():

@@ -164,6 +164,13 @@ def split_letters(blocks: list[Block], report: Report) -> int:
             continue
         letter = blocks[start:index]
         signature, postscripts = take_signature(letter, Report())
+        if heading:  # a short line over the next dateline may be the last line of this letter's signature
+            trial = blocks[start:opening]
+            signed, signed_postscripts = take_signature(trial, Report())
+            if signed and signed[-1] is blocks[index][-1] \
+                    and (len(signed) > 1 or is_signature_name(blocks[index][0].text)):
+                letter, signature, postscripts = trial, signed, signed_postscripts
+                index = opening
         if not letter or not any(_closing_kind(line.text, None) in ("valediction", "name") for line in signature):
             index += 1
             continue
