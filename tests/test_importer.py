@@ -409,9 +409,12 @@ def test_lettered_list_in_one_block():
     raw = ("A Program\n\n(1938)\n\nOur tasks are these:\n\n(a) to defend the Soviet Union;\n"
            "(b) to fight the bureaucracy;\n(c) to build the Fourth International.\n\nThat is all for today, comrades.\n")
     result = import_text(raw)
-    assert types(result.markdown).count("list_item_open") == 3
-    assert "1) to defend the Soviet Union;\n2) to fight the bureaucracy;" in result.markdown
-    assert any("letters" in r for r in result.review)
+    # Markdown numbers lists with digits only: the items stay paragraphs that begin with their labels
+    assert types(result.markdown).count("list_item_open") == 0
+    assert "\\(a) to defend the Soviet Union;\n\n\\(b) to fight the bureaucracy;" in result.markdown
+    assert paragraphs(result.markdown)[1:4] == ["(a) to defend the Soviet Union;", "(b) to fight the bureaucracy;",
+                                                "(c) to build the Fourth International."]
+    assert any("letters" in g and "kept as paragraphs" in g for g in result.guesses)
 
 
 def test_headings_and_doubtful_headings():
@@ -856,3 +859,100 @@ def test_mojibake_repaired_and_dateline_under_an_introduction():
     assert "indefatigable – and" in result.markdown
     assert result.front_matter["date"] == "1940-08-03"  # the letter's dateline, not the publication
     assert not any("may be a heading: Dear Mr." in line for line in result.review)
+
+
+def test_html_notes_keep_their_italics():
+    from edition.importer import import_html
+
+    page = ("<html><body><h2>Anna Sample</h2><h1>A Short Article</h1>"
+            "<p class='information'><span class='info'>Source:</span> The Example Review, No. 3, May 1920.</p>"
+            "<p>The first sentence of the article, which is long enough to be taken for the body of the text "
+            "[1] and goes on for a while, as <em>The Review</em> said.</p>"
+            "<h3>Notes</h3><p>1. Quoted from <em>Das Kapital</em>, Vol. I.</p>"
+            "<p>It was reprinted in <i>Die Neue Zeit</i> — <em>Ed.</em></p></body></html>")
+    result = import_html(page)
+    body = split(result.markdown)[1]
+    assert "as *The Review* said." in body
+    assert "[^1]: Quoted from *Das Kapital*, Vol. I.\n\n    It was reprinted in *Die Neue Zeit* — *Ed.*" in body
+
+
+REPRINT = """Jane Example
+
+On the Docks
+
+(3 May 1911)
+
+First published in The Example Worker, 3 May 1911.
+Copied with thanks from the Example Labour History blog.
+
+This article by Jane Example has not been reprinted since it appeared, and we give it here as it was printed.
+
+Example Labour History blog
+
+* * *
+
+The dockers of the port have been out for a week, and the shipowners have not yet found a single man to take their
+places at the cranes or in the holds.
+
+They will not find one. Not a man in the port will blackleg on his neighbours.[1]
+
+[1] The strike lasted nine weeks.
+
+* * *
+
+The last sentence of the article reads “on his mates” in the copy we used; we have kept the printed reading.
+"""
+
+
+def test_reprint_introduction_and_archive_remark_become_labelled_notes():
+    result = import_text(REPRINT)
+    body = split(result.markdown)[1]
+    text, notes = body.split("\n[^1]:", 1)
+    assert "has not been reprinted" not in text and "we have kept" not in text and "* * *" not in text
+    assert text.strip().startswith("The dockers of the port")
+    assert "at the cranes or in the holds.[^1*]" in text  # the introduction: marked after the first paragraph
+    assert "on his neighbours.[^1][^2*]" in text          # the remark: marked at the end of the text
+    assert "[^1*]: *Introduction by the Example Labour History blog.* This article by Jane Example" in notes
+    assert "[^2*]: *Note by the archive.* The last sentence of the article" in notes
+    assert any("introduction of the site the credits thank" in line and "labelled “Introduction by the Example "
+               "Labour History blog.”" in line for line in result.review)
+    assert any("taken for a remark of the archive's" in line and "labelled “Note by the archive.”" in line
+               for line in result.review)
+    assert not any("label them" in line or "label it" in line or "may be a heading" in line for line in result.review)
+
+
+LETTERS = """Karl Example
+
+Letters to Bebel
+
+Source: Example Letters, Berlin 1960.
+
+London, May 1, 1880
+
+Dear Bebel,
+
+The first letter has a paragraph of its own that says nothing much at all, but says it at length.
+
+Yours,
+
+K. Example
+
+London, June 2, 1880
+
+Dear Bebel,
+
+The second letter has a paragraph too, which runs on for a while and then comes to an end.
+
+With best greetings,
+
+K. Example
+"""
+
+
+def test_letters_without_headings_each_keep_their_furniture():
+    result = import_text(LETTERS)
+    body = split(result.markdown)[1]
+    assert body.count("::: dateline\n") == 2 and body.count("::: signature\n") == 2
+    assert "::: signature\nYours,\n\nK. Example\n:::\n\n::: dateline\nLondon, June 2, 1880\n:::\n\nDear Bebel," in body
+    assert "##" not in body
+    assert "the page holds 2 letters: the date is the first letter's (line 7)" in result.review

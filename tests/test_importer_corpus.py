@@ -1,6 +1,7 @@
 """`edition import` on real archive pages (../shared/corpus, read where they lie) and on the
 small fixtures of tests/fixtures/import/ (written for this project: an ETOL periodical page, a
-MediaWiki copy, a German reprint with a comment form, a French text, two series of notes).
+MediaWiki copy, a German reprint with a comment form, a French text, two series of notes, a page
+of two letters).
 
 Golden files in tests/goldens/import/ hold what the import gives, reviewed by eye:
 - for a fixture, the whole Markdown and the review list;
@@ -154,7 +155,11 @@ def assert_clean_body(markdown: str, review: list[str] = ()) -> None:
         text = re.sub(r"^(?:## |> |::: \w+\n)", "", block)
         assert not FURNITURE.match(text), f"archive furniture left in the body: {text[:80]!r}"
         assert not is_nav_line(text.split("\n")[0]), f"navigation left in the body: {text[:80]!r}"
-    for marker in re.findall(r"\\\[(\d{1,3}\\?\*?)\\\]", body.split("\n[^")[0]):
+    # every note is marked once in the text (or in another note), every mark has its note
+    defined = re.findall(r"^\[\^([^\]]+)\]:", body, flags=re.MULTILINE)
+    marked = re.findall(r"\[\^([^\]]+)\](?!:)", body)
+    assert sorted(defined) == sorted(set(marked)) and len(marked) == len(set(marked)), (defined, marked)
+    for marker in re.findall(r"\\\[(\d{1,3}\\?\*?)\\\](?!\w)", body.split("\n[^")[0]):  # not "[18]70s"
         marker = "[" + marker.replace("\\", "") + "]"  # an unlinked marker must be in the review list
         assert any(marker in line for line in review), f"unlinked note marker {marker}"
 
@@ -170,6 +175,64 @@ def assert_front_or_reported(result) -> None:
 # corpus pages
 
 
+# What each page says, read on the page: title, author, date, the source's opening words; None where the page
+# does not give the field (the review list must then ask for it).
+CORPUS_FACTS = {
+    "connolly-1907-12-nynotes":
+        ('Notes from New York', 'James Connolly', '1907-12-07', 'The Industrial Union Bulletin, Vol. 1 No'),
+    "connolly-1913-07-nat-press":
+        ('The Irish Nationalist Press', 'James Connolly', '1913-07-26', 'Forward, 26 July 1913.'),
+    "connolly-1913-10-lab-dublin":
+        ('Labour in Dublin', 'James Connolly', '1913-10', 'The Irish Review (Dublin), October 1913,'),
+    "lenin-1913-mar-22":
+        ('Big Achievement of the Chinese Republic',
+         'V. I. Lenin', '1913-03-22', 'Lenin Collected Works, Progress Publishe'),
+    "lenin-1914-granat-ch04":
+        ('Karl Marx', 'Vladimir Ilyich Lenin', None, None),
+    "marx-1845-theses-theses":
+        ('Theses On Feuerbach', 'Karl Marx', '1845', 'Marx/Engels Selected Works, Volume One, '),
+    "marx-1848-communist-manifesto-ch04":
+        ('Chapter IV. Position of the Communists in Relation to the Various Existing Opposition Parties',
+         None, None, None),
+    "marx-1850-peasant-war-germany-notes":
+        ('The Peasant War in Germany', None, None, None),
+    "marx-1871-letters-71_04_12":
+        ('Marx to Dr Kugelmann', 'Karl Marx', '1871-04-12', None),
+    "marx-1871-letters-71_04_17":
+        ('Marx to Ludwig Kugelmann', 'Karl Marx', '1871-04-17', 'Marx and Engels Correspondence, Internat'),
+    "marx-1871-letters-71_11_23":
+        ('Marx to Friedrich Bolte', 'Karl Marx', '1871-11-23', 'Marx and Engels Correspondence, Internat'),
+    "marx-1875-gotha-ch02":
+        ('Critique of the Gotha Programme', 'Karl Marx', None, None),
+    "marx-1875-letters-75_05_05":
+        ('Marx to W. Bracke', 'Karl Marx', '1875-05-05', 'Marx/Engels Selected Works, Volume Three'),
+    "marx-1877-06-karl-marx":
+        ('Karl Marx', 'Frederick Engels', '1877-06', 'On Marx, Foreign Languages Press, Peking'),
+    "marx-1882-letters-82_09_12":
+        ('Engels to Karl Kautsky', 'Frederick Engels', '1882-09-12', 'Gesamtausgabe, International Publishers,'),
+    "marx-1883-death-burial":
+        ('Frederick Engels’ Speech at the Grave of Karl Marx', 'Frederick Engels', '1883-03-17', None),
+    "marx-1884-origin-family-preface":
+        ('Origins of the Family, Private Property, and the State', 'Frederick Engels', '1884', None),
+    "marx-1885-prefaces-18th-brumaire":
+        ('Preface to the Third German Edition of The Eighteenth Brumaire of Louis Bonaparte',
+         'Frederick Engels', '1885', 'Karl Marx and Frederick Engels Selected '),
+    "marx-1890-letters-90_08_05":
+        ('Engels to C. Schmidt', 'Frederick Engels', '1890-08-05', None),
+    "marx-1890-letters-90_09_21":
+        ('Engels to J. Bloch', 'Frederick Engels', '1890-09-21', 'Historical Materialism (Marx, Engels, Le'),
+    "marx-1893-letters-93_07_14":
+        ('Engels to Franz Mehring', 'Frederick Engels', '1893-07-14', 'Marx and Engels Correspondence, Internat'),
+    "marx-1894-letters-94_01_25":
+        ('Engels to Borgius', 'Frederick Engels', '1894-01-25', 'Marx and Engels Correspondence, Internat'),
+    "plekhanov-1889-07-speech":
+        ('Speech at the International Workers’ Socialist Congress in Paris',
+         'Georgii Plekhanov', '1889-07', 'Georgii Plekhanov, Selected Philosophica'),
+    "plekhanov-1893-05-goneby":
+        ('Bourgeois of Days Gone By', 'Georgi V. Plekhanov', '1893-04-23', 'G. Plekhanov, Selected Philosophical Wor'),
+}
+
+
 @needs_corpus
 @pytest.mark.parametrize("page", PAGES or ["-"])
 def test_corpus_page(page):
@@ -177,6 +240,10 @@ def test_corpus_page(page):
     page_html = import_file(CORPUS / f"{page}.html")
     compare_golden(f"{page}.txt.golden", skeleton(text.markdown, text.review))
     compare_golden(f"{page}.html.golden", skeleton(page_html.markdown, page_html.review))
+    title, author, date, source = CORPUS_FACTS[page]
+    front = text.front_matter
+    assert (front.get("title"), front.get("author"), front.get("date")) == (title, author, date)
+    assert front.get("source", "")[:40] == (source or "")
     for result in (text, page_html):
         assert_front_or_reported(result)
         assert_clean_body(result.markdown, result.review)
@@ -213,6 +280,8 @@ FIXTURE_FACTS = {
                                    date="1912-05-12", language="de"),
     "french.txt": dict(title="Les ouvrières de la soie", author="Jeanne Exemple", date="1869-03", language="fr"),
     "two-series.txt": dict(title="On the Co-operative Stores", author="Anna Sample", date="1905-06", language="en"),
+    "two-letters.txt": dict(title="Two Letters to the Weavers’ Committee", author="Anna Sample", date="1899-03",
+                            language="en", source="Sample Correspondence, Example Press, London 1950"),
 }
 
 
@@ -224,10 +293,18 @@ def test_fixture(name):
         assert result.front_matter[key] == value, key
     assert_front_or_reported(result)
     assert_clean_body(result.markdown, result.review)
+    if name.endswith(".txt"):  # the body keeps the words of the lines it took, and adds only the notes' labels
+        raw = (FIXTURES / name).read_text(encoding="utf-8").split("\n")
+        page_words = len(words(" ".join(raw[no - 1] for no in result.body_lines)))
+        labels = re.findall(r"(?:^\[\^\d+\*\]: \*|\\\[\d+\\\*\\\] )([^*\n]*?(?:Note|note|blog|archive)\.)",
+                            split(result.markdown)[1], flags=re.MULTILINE)
+        added = sum(len(label.split()) for label in labels)
+        assert abs(len(body_words(result.markdown)) - added - page_words) <= 0.01 * page_words
 
 
-def test_fixture_facts_cover_every_fixture():
+def test_facts_cover_every_fixture_and_page():
     assert sorted(FIXTURE_FACTS) == FIXTURE_FILES
+    assert sorted(CORPUS_FACTS) == (PAGES or sorted(CORPUS_FACTS))
 
 
 def test_two_series_are_kept_apart():
@@ -246,6 +323,16 @@ def test_comment_form_and_site_furniture_are_dropped():
     assert "Kommentar" not in body and "E-Mail" not in body and "Startseite" not in body
     assert body.rstrip().endswith("ich danke euch dafür.")
     assert "::: signature\nMit sozialistischem Gruß\n\nKarl Beispiel\n:::" in body
+
+
+def test_each_letter_of_a_page_keeps_its_furniture():
+    result = import_file(FIXTURES / "two-letters.txt")
+    _, body = split(result.markdown)
+    first, second = body.split("\n## II\n")
+    assert first.startswith("\n## I\n\n::: dateline\nLondon, 3 March 1899\n:::\n\nDear Comrades,")
+    assert "::: signature\nWith fraternal greetings,\n\nAnna Sample\n:::\n\nP.S. The pamphlets" in first
+    assert second.startswith("\n::: dateline\nLondon, 17 March 1899\n:::\n\nDear Comrades,")
+    assert second.rstrip().endswith("::: signature\nYours fraternally,\n\nA. S.\n\nLondon, 18 March\n:::")
 
 
 def test_pseudonym_offers_the_real_name():

@@ -18,13 +18,14 @@ The pipeline, one module a stage:
 1. `lines`: clean the lines and drop navigation, breadcrumbs and comment forms;
 2. `header`: title, subtitle, author, date, source and credits (MIA info blocks, ETOL
    lines, collection and letter headings, pseudonyms), with `dates` in several languages;
-3. `letter`: the letter's furniture: dateline, inside address, closing lines, signature, P.S.;
-4. `notes`: the notes sections, in one or two series;
+3. `letter`: the letter's furniture: dateline, inside address, closing lines, signature, P.S.,
+   for each letter of a page that holds several;
+4. `notes`: the notes sections, in one or two series, and the archive's remark after them;
 5. `blocks`: paragraphs out of blocks, then headings, lists, block quotes and separators;
 6. `markdown`: escapes, note references, italics, divs and the front matter;
 
-`pipeline` puts them together, `language` tells the language from common words, and `add`
-appends imported files to a manifest.
+`pipeline` puts them together (and takes a reprint site's introduction out of the body),
+`language` tells the language from common words, and `add` appends imported files to a manifest.
 """
 
 from .base import ImportResult

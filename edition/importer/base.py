@@ -30,7 +30,8 @@ class Para:
     nlines: int = 1         # how many raw lines were joined
     block: int = 0          # index of the blank-line block it came from
     indented: bool = False  # all its lines indented more than the text's usual
-    kind: str = "para"      # para | heading | item | quote | verse | break
+    kind: str = "para"      # para | heading | item | labelled | quote | verse | break
+    #                         | dateline | signature (inside a page of letters)
     hint: str = ""          # the HTML's hint for its first line (see html.py)
     italics: tuple[str, ...] = ()  # phrases in italics, in order (from HTML)
     item: tuple | None = None  # (ordinal, delimiter, label kind) for list items
@@ -44,6 +45,33 @@ class Notes:
     notes: list[tuple[str, list[str], int]]   # (number, paragraphs, line)
     labels: dict[str, str] = field(default_factory=dict)  # series ("" or "*") -> "Translator’s note."
     lines: set[int] = field(default_factory=set)           # the source lines of the notes
+    italics: dict[str, tuple[str, ...]] = field(default_factory=dict)  # number -> phrases in italics (HTML)
+    # a third party's text taken out of the body (a reprint site's introduction, the archive's remark
+    # after the notes): number -> (its label, where its mark goes: "start" or "end" of the text)
+    added: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def add(self, paragraphs: list[str], line: int, label: str, place: str,
+            italics: tuple[str, ...] = ()) -> str:
+        """Adds a note to the second series; returns its number."""
+        number = f"{1 + sum(n.endswith('*') for n, _, _ in self.notes)}*"
+        self.notes.append((number, paragraphs, line))
+        self.added[number] = (label, place)
+        if italics:
+            self.italics[number] = italics
+        self._order_added()
+        return self.notes[-1][0] if place == "end" else next(n for n, (_, p) in self.added.items() if p == "start")
+
+    def _order_added(self) -> None:
+        """The added notes take their numbers in reading order: those marked at the start first."""
+        numbers = sorted(self.added, key=lambda n: int(n[:-1]))
+        wanted = sorted(numbers, key=lambda n: (self.added[n][1] == "end", int(n[:-1])))
+        rename = dict(zip(wanted, numbers))
+        if all(old == new for old, new in rename.items()):
+            return
+        self.notes = sorted(((rename.get(n, n), paras, line) for n, paras, line in self.notes),
+                            key=lambda note: (note[0].endswith("*"), int(note[0].rstrip("*"))))
+        self.added = {rename[n]: value for n, value in self.added.items()}
+        self.italics = {rename.get(n, n): value for n, value in self.italics.items()}
 
 
 @dataclass
@@ -60,3 +88,8 @@ class Report:
 
 def short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def lines(first: int, last: int) -> str:
+    """"lines 19–21", or "line 4" when both are one (an HTML page may be a single line)."""
+    return f"line {first}" if first == last else f"lines {first}–{last}"

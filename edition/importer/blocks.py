@@ -76,6 +76,9 @@ def join_lines(texts: list[str]) -> str:
 
 def block_to_paras(block: Block, index: int, base_indent: int, report: Report) -> list[Para]:
     """Splits a block into paragraphs (list items, unblanked paragraphs) and joins wrapped lines."""
+    if block[0].hint.startswith("div:"):  # a letter's furniture inside a page of letters (letter.split_letters)
+        return [Para(no=block[0].no, text="\n".join(line.text for line in block), nlines=len(block), block=index,
+                     kind=block[0].hint[4:], hint=block[0].hint)]
     if block[0].hint == "verse":
         return [Para(no=block[0].no, text="\n".join(line.text for line in block), nlines=len(block),
                      block=index, kind="verse", hint="verse",
@@ -181,6 +184,8 @@ def heading_verdict(para: Para, previous: Para | None, following: Para | None) -
         if ends_sentence(previous.text) and not previous.text.endswith(":") and opens:
             return "yes"
         return "maybe"
+    if re.match(r"[\"“‘'„«]?[a-z]", following.text):
+        return None  # the sentence runs on into the next paragraph ("The factory system contains / “the germ …")
     if len(words) <= 8 and text[0].isupper() and not ends_sentence(text):
         return "maybe"
     return None
@@ -245,16 +250,22 @@ def classify(paras: list[Para], report: Report) -> None:
 
 
 def _mark_lists(paras: list[Para], report: Report) -> None:
-    for start, end, kind in find_list_runs([p.text for p in paras]):
+    """Numbered paragraphs become a list. Markdown numbers lists with digits only, so a list labelled
+    with letters or roman numerals ("(a)", "b)", "iv.") stays paragraphs that begin with their labels."""
+    for start, end, kind in find_list_runs([p.text if p.kind == "para" else None for p in paras]):
+        if kind != "num":
+            for para in paras[start:end]:
+                para.kind = "para" if para.hint == "quote" else "labelled"  # a quoted list stays a quote
+            report.guess(f"list labelled with letters or roman numerals at lines {paras[start].no}–"
+                         f"{paras[end - 1].no} ({end - start} items): kept as paragraphs that begin with "
+                         "their labels")
+            continue
         for ordinal, para in enumerate(paras[start:end], start=1):
             form, _, length = list_marker(para.text)
             para.kind = "item"
             para.item = (ordinal, "." if form == "x." else ")", kind)
             para.text = para.text[length:]
         report.guess(f"numbered list at lines {paras[start].no}–{paras[end - 1].no} ({end - start} items)")
-        if kind != "num":
-            report.check(f"line {paras[start].no}: list labelled with letters or roman numerals "
-                         "is numbered 1, 2, 3 … in Markdown")
 
 
 def _mark_quotes(paras: list[Para], report: Report) -> None:

@@ -130,3 +130,17 @@ def is_place(text: str) -> bool:
         return False
     return all(w[0].isupper() and w not in TITLE_WORDS or w.lower() in ("de", "del", "la", "on", "am")
                for w in words)
+
+
+_YEARLESS = re.compile(rf"^(?:(?P<place>[^\d]{{2,40}}?),?\s+)?(?:{DAY}\.?\s+(?:de\s+)?{MON}|{MON}\s+(?P<d2>[0-3]?\d){ORDINAL})$")
+
+
+def is_yearless_date_line(text: str) -> bool:
+    """A letter's closing date without a year: "London, 18 March", "May 3", "Paris, le 12 mai"."""
+    inner = text.strip().strip("()[]").strip().rstrip(".").strip()
+    match = _YEARLESS.match(inner)
+    if not match:
+        return False
+    place = re.sub(r"(?:^|[\s,])(?:le|den|am|el|the|on|im)$", "", (match["place"] or "").strip(" ,"),
+                   flags=re.IGNORECASE).strip(" ,")
+    return not place or is_place(place)

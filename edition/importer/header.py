@@ -100,6 +100,7 @@ class Header:
     marks: list[tuple[str, int, str]] = field(default_factory=list)  # note markers: (number, line, where)
     author_hint: tuple[str, int, str] | None = None  # (name, line, how) when only suggested
     last_field: str | None = None  # the kind of the last field read (for its continuation lines)
+    letters: int = 1  # how many letters the page holds (letter.split_letters)
 
     def add_date(self, rank: int, found: FoundDate | None, line: int, origin: str) -> None:
         if found is not None:
@@ -219,9 +220,15 @@ def _continues_field(text: str, line: Line) -> bool:
         and len(text) <= 400
 
 
+SOURCE_REMARK = re.compile(r"^(?:N\.\s?B\.|Note\b|Please note\b|Anmerkung\b|Hinweis\b|Remarque\b|Nota\b)", re.IGNORECASE)
+
+
 def _continue_field(header: Header, text: str, no: int, report: Report) -> None:
     kind = header.last_field
-    if kind in ("source", "publisher"):
+    if kind in ("source", "publisher") and SOURCE_REMARK.match(text):
+        # "Note that this version differs from …": the archive's remark on the source, not the source
+        report.check(f"line {no}, under the source, is a remark on it and is not kept: {short(text, 120)}")
+    elif kind in ("source", "publisher"):
         _add_source(header, text, no, report)
     elif kind == "credit" and header.credits:
         header.credits[-1] = header.credits[-1].rstrip() + " " + text
@@ -434,6 +441,9 @@ def _title_and_author(groups: list[list[Line]], header: Header, report: Report) 
             _set_title(header, book[:1], report)
             header.subtitle = ": ".join(_take_mark(header, line.text, line.no, "title") for line in last)
             report.guess(f"subtitle (the part of the book) from line {last[0].no}: {short(header.subtitle)}")
+            year = re.search(r"(?:,\s*|\s\()(1[5-9]\d\d|20\d\d)\)?$", header.subtitle)
+            if year:  # "Preface to the First Edition, 1884"
+                header.add_date(RANK_HEADER, is_date_line(year[1]), last[-1].no, "the part's heading")
             for line in book[1:] + [line for group in before[1:] for line in group]:
                 report.check(f"line {line.no} was not kept in the title: {short(line.text)}")
         else:
@@ -512,8 +522,12 @@ def choose_date(header: Header, report: Report) -> tuple[str | None, str | None]
     ranked = sorted(header.dates, key=lambda d: d[0])
     rank, best, no, origin = ranked[0]
     for other_rank, other, other_no, other_origin in ranked[1:]:
+        if header.letters > 1 and other_origin == "dateline":
+            continue  # the first letter's day is not the date of the page's letters
         if other.precision > best.precision and other.iso.startswith(best.iso) and other_rank <= RANK_LETTER:
             best, no, origin = other, other_no, other_origin
+    if header.letters > 1 and origin == "dateline":
+        report.check(f"the page holds {header.letters} letters: the date is the first letter's (line {no})")
     if ranked[0][0] >= RANK_PUBLISHED:
         report.check(f"date {best.iso} taken from the publication details on line {no}: check the date of writing")
     report.guess(f"date from line {no} ({origin}): {best.iso} ({best.text})")

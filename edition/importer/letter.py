@@ -6,7 +6,7 @@ import re
 
 from .base import Line, Report
 from .words import TITLE_WORDS, ends_sentence, is_name_like
-from .dates import is_date_line
+from .dates import is_date_line, is_yearless_date_line
 from .lines import Block
 from .header import PSEUDONYM, RANK_LETTER, SALUTATION, Header, is_place_over_date
 
@@ -14,6 +14,19 @@ from .header import PSEUDONYM, RANK_LETTER, SALUTATION, Header, is_place_over_da
 def take_dateline(blocks: list[Block], header: Header, report: Report) -> list[Line]:
     """An opening date line ("November 6, 1944", "Coyoacan, May 3, 1938"), perhaps under a place line."""
     if not blocks:
+        return []
+    if len(blocks) >= 2 and _is_heading_line(blocks[0]) and _opens_letter(blocks, 1, True) \
+            and not SALUTATION.match(blocks[1][0].text):
+        # a letter under its own heading ("I", "Engels to Bebel"): the dateline stays under the heading
+        block = blocks[1]
+        taken = 2 if len(block) > 1 and is_place_over_date(block, 0) else 1
+        for line in block[:taken]:
+            line.hint = "div:dateline"
+        if taken < len(block):
+            blocks[1:2] = [block[:taken], block[taken:]]
+        header.add_date(RANK_LETTER, is_date_line(block[taken - 1].text), block[taken - 1].no, "dateline")
+        report.guess(f"dateline at line {block[0].no}, under the heading {blocks[0][0].text!r}: "
+                     + " / ".join(line.text for line in block[:taken]))
         return []
     if len(blocks) >= 3 and not is_date_line(blocks[0][0].text) and len(blocks[1]) <= 2 \
             and is_date_line(blocks[1][-1].text) and SALUTATION.match(blocks[2][0].text):
@@ -93,7 +106,7 @@ def _closing_kind(text: str, previous: str | None) -> str | None:
         return None
     if is_valediction(text):
         return "valediction"
-    if is_date_line(text):
+    if is_date_line(text) or (previous is not None and is_yearless_date_line(text)):
         return "date"
     if is_signature_name(text, after_valediction=previous is not None and is_valediction(previous)):
         return "name"
@@ -131,3 +144,76 @@ def take_signature(blocks: list[Block], report: Report) -> tuple[list[Line], lis
                                          else f" {signature[0].no}") + ": "
                  + " / ".join(line.text for line in signature))
     return signature, postscripts
+
+
+def split_letters(blocks: list[Block], report: Report) -> int:
+    """A page that holds several letters (a correspondence, "Two Letters to …"): where closing
+    lines are followed, perhaps after a heading ("II", "Engels to Bebel"), by a dateline or a
+    salutation, one letter ends and the next begins. The earlier letters' closing lines and the
+    later letters' datelines are set apart as blocks whose lines carry the hint "div:signature"
+    or "div:dateline" (the last letter's own are taken by take_signature, the first's by
+    take_dateline). Changes blocks in place; returns how many letters the page holds."""
+    letters = 1
+    start = 0  # where the current letter begins
+    index = 1
+    while index < len(blocks):
+        heading = _is_heading_line(blocks[index]) and index + 1 < len(blocks)
+        opening = index + 1 if heading else index
+        if not _opens_letter(blocks, opening, heading):
+            index += 1
+            continue
+        letter = blocks[start:index]
+        signature, postscripts = take_signature(letter, Report())
+        if heading:  # a short line over the next dateline may be the last line of this letter's signature
+            trial = blocks[start:opening]
+            signed, signed_postscripts = take_signature(trial, Report())
+            if signed and signed[-1] is blocks[index][-1] \
+                    and (len(signed) > 1 or is_signature_name(blocks[index][0].text)):
+                letter, signature, postscripts = trial, signed, signed_postscripts
+                index = opening
+        if not letter or not any(_closing_kind(line.text, None) in ("valediction", "name") for line in signature):
+            index += 1
+            continue
+        for line in signature:
+            line.hint = "div:signature"
+        replaced = letter + [signature] + postscripts
+        shift = len(replaced) - (index - start)
+        blocks[start:index] = replaced
+        index, opening = index + shift, opening + shift
+        report.guess(f"a letter ends at line {signature[-1].no} and another begins at line {blocks[index][0].no}: "
+                     "the first one's closing lines are set apart: " + " / ".join(line.text for line in signature))
+        block = blocks[opening]
+        taken = 2 if len(block) > 1 and is_place_over_date(block, 0) else 1
+        if is_date_line(block[taken - 1].text) and not block[taken - 1].text.startswith("("):
+            for line in block[:taken]:
+                line.hint = "div:dateline"
+            if taken < len(block):
+                blocks[opening: opening + 1] = [block[:taken], block[taken:]]
+            report.guess(f"dateline of the next letter at line {block[0].no}: "
+                         + " / ".join(line.text for line in block[:taken]))
+        start = index
+        index = opening + 1
+        letters += 1
+    return letters
+
+
+def _is_heading_line(block: Block) -> bool:
+    """One short line that is no sentence: "II", "2.", "Engels to Bebel"."""
+    if len(block) != 1:
+        return False
+    text = block[0].text
+    return len(text.split()) <= 8 and (not ends_sentence(text) or re.fullmatch(r"[IVXLC\d]{1,6}\.", text) is not None) \
+        and not SALUTATION.match(text) and not is_date_line(text) and not is_valediction(text)
+
+
+def _opens_letter(blocks: list[Block], at: int, after_heading: bool) -> bool:
+    """A salutation, or a dateline under a heading or over a salutation."""
+    block = blocks[at]
+    if SALUTATION.match(block[0].text):
+        return True
+    taken = 2 if len(block) > 1 and is_place_over_date(block, 0) else 1
+    line = block[taken - 1].text
+    if not is_date_line(line) or len(line.split()) > 8 or line.startswith("("):
+        return False
+    following = block[taken] if len(block) > taken else (blocks[at + 1][0] if at + 1 < len(blocks) else None)
+    return after_heading or (following is not None and SALUTATION.match(following.text) is not None)

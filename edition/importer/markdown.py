@@ -178,6 +178,10 @@ def render_body(paras: list[Para], linker: NoteLinker) -> list[str]:
             out.append("* * *")
             index += 1
             continue
+        if para.kind in ("dateline", "signature"):
+            out.append(render_div(para.kind, para.text.split("\n")))
+            index += 1
+            continue
         if para.kind == "verse":
             lines = [render_text(line, linker, smallcaps=False, italics=para.italics)
                      for line in para.text.split("\n")]
@@ -200,8 +204,9 @@ def render_body(paras: list[Para], linker: NoteLinker) -> list[str]:
     return out
 
 
-def render_div(name: str, lines: list[Line]) -> str:
-    inner = "\n\n".join(finish(escape_start(escape_inline(line.text))) for line in lines)
+def render_div(name: str, lines: list[Line] | list[str]) -> str:
+    texts = [line if isinstance(line, str) else line.text for line in lines]
+    inner = "\n\n".join(finish(escape_start(escape_inline(text))) for text in texts)
     return f"::: {name}\n{inner}\n:::"
 
 
@@ -209,12 +214,18 @@ def render_notes(notes: Notes | None) -> list[str]:
     """The notes as footnote definitions; a second series' notes begin with their label in italics."""
     out = []
     for number, paragraphs, _ in notes.notes if notes else []:
-        label = notes.labels.get("*" if number.endswith("*") else "")
-        first = escape_start(escape_inline(paragraphs[0]))
+        label = notes.added[number][0] if number in notes.added else notes.labels.get("*" if number.endswith("*") else "")
+        written = [escape_start(escape_inline(p)) for p in paragraphs]
+        phrases = list(notes.italics.get(number, ()))
+        for index, paragraph in enumerate(written):  # each paragraph takes its phrases, in order
+            taken = 0
+            while taken < len(phrases) and escape_inline(phrases[taken]) in paragraph:
+                taken += 1
+            written[index] = emphasize(paragraph, tuple(phrases[:taken]))
+            del phrases[:taken]
         if label:
-            first = f"*{escape_inline(label)}* {first}"
-        rest = "".join("\n\n    " + escape_start(escape_inline(p)) for p in paragraphs[1:])
-        out.append(f"[^{number}]: {first}{rest}")
+            written[0] = f"*{escape_inline(label)}* {written[0]}"
+        out.append(f"[^{number}]: " + "\n\n    ".join(written))
     return out
 
 

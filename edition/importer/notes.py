@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .base import Line, Notes, Report, short
+from .base import Line, Notes, Report, lines, short
 from .lines import Block
 from .blocks import SEPARATOR, join_lines
 from .words import ends_sentence, is_name_like
@@ -63,16 +63,17 @@ def take_notes(blocks: list[Block], report: Report, header_marks: list[str] = ()
         section = _last_section(blocks, report)
         if section is None:
             break
-        heading_no, heading, notes, used_lines = section
+        heading_no, heading, notes, used_lines, italics = section
         label = series_label(heading) if heading else None
         series = "*" if label or any(n.endswith("*") for n, _, _ in notes) else ""
         if label and not any(n.endswith("*") for n, _, _ in notes):
             notes = [(n + "*", paras, no) for n, paras, no in notes]
-        found = _merge(found, Notes(heading_no, notes, {series: label} if label else {}, used_lines))
+            italics = {n + "*": phrases for n, phrases in italics.items()}
+        found = _merge(found, Notes(heading_no, notes, {series: label} if label else {}, used_lines, italics))
     if found is None:
         found = _notes_without_heading(blocks, report, header_marks)
     if found:
-        starred = [n for n, _, _ in found.notes if n.endswith("*")]
+        starred = [n for n, _, _ in found.notes if n.endswith("*") and n not in found.added]
         if starred and "*" not in found.labels:
             report.check(f"notes {starred[0]}–{starred[-1]} form a second series (the author's notes are "
                          "numbered without a star); the page does not say whose they are: label them by hand"
@@ -87,21 +88,21 @@ def _merge(later: Notes | None, earlier: Notes) -> Notes:
     if later is None:
         return earlier
     return Notes(earlier.no, earlier.notes + later.notes, {**earlier.labels, **later.labels},
-                 earlier.lines | later.lines)
+                 earlier.lines | later.lines, {**earlier.italics, **later.italics})
 
 
-def _last_section(blocks: list[Block], report: Report) -> tuple[int, str, list, set[int]] | None:
+def _last_section(blocks: list[Block], report: Report) -> tuple[int, str, list, set[int], dict] | None:
     """The last notes heading with its notes (taken out of blocks), or None."""
     for index in range(len(blocks) - 1, -1, -1):
         block = blocks[index]
         first = block[0]
         if NOTES_HEADING.match(first.text) or first.hint == "notes-heading":
             following = ([block[1:]] if len(block) > 1 else []) + blocks[index + 1:]
-            notes, used = _parse_notes(following, report)
+            notes, used, italics = _parse_notes(following, report)
             if notes:
                 del blocks[index:]
                 report.guess(f"notes section at line {first.no} ({first.text}): {len(notes)} note(s)")
-                return first.no, first.text, notes, {line.no for b in following[:used] for line in b}
+                return first.no, first.text, notes, {line.no for b in following[:used] for line in b}, italics
             if not any(line.text for b in following for line in b):
                 del blocks[index:]  # an empty "Notes" heading (a link to the notes on another page)
                 report.guess(f"dropped an empty notes heading at line {first.no}")
@@ -116,25 +117,30 @@ def _is_footer(block: Block) -> bool:
                for line in block)
 
 
-def _parse_notes(blocks: list[Block], report: Report) -> tuple[list[tuple[str, list[str], int]], int]:
-    """The notes in blocks; links after them are dropped. Returns (notes, blocks used)."""
+def _parse_notes(blocks: list[Block], report: Report) -> tuple[list[tuple[str, list[str], int]], int, dict]:
+    """The notes in blocks; links after them are dropped. Returns (notes, blocks used, the phrases
+    each note sets in italics)."""
     notes: list[tuple[str, list[str], int]] = []
+    italics: dict[str, tuple[str, ...]] = {}
     for used, block in enumerate(blocks):
         if notes and _is_footer(block) and not block[0].hint.startswith("note"):
             for line in (line for b in blocks[used:] for line in b):
                 report.guess(f"dropped line {line.no} after the notes: {short(line.text)}")
-            return notes, used
+            return notes, used, italics
         for position, line in enumerate(block):
             numbered = note_number(line.text)
             if numbered and (not notes or _plausible_next(notes, numbered[0])):
                 notes.append((numbered[0], [numbered[1]], line.no))
             elif not notes:
-                return [], 0  # the section does not start with a note
+                return [], 0, {}  # the section does not start with a note
             elif position == 0:
                 notes[-1][1].append(line.text)  # a further paragraph of the note
             else:
                 notes[-1][1][-1] = join_lines([notes[-1][1][-1], line.text])
-    return notes, len(blocks)
+            if line.italics:
+                number = notes[-1][0]
+                italics[number] = italics.get(number, ()) + line.italics
+    return notes, len(blocks), italics
 
 
 def _plausible_next(notes: list, number: str) -> bool:
@@ -145,6 +151,7 @@ def _plausible_next(notes: list, number: str) -> bool:
     return value == (same[-1] + 1 if same else value) or (not same and value == 1)
 
 
+REMARK_LABEL = "Note by the archive."
 TRAILING_MARK = re.compile(r"^(?:\[(\d{1,3}\*?)\]|\((\d{1,3}\*?)\)|(\d{1,3}\*?)\.)\s*\S")
 
 
@@ -172,17 +179,26 @@ def _notes_without_heading(blocks: list[Block], report: Report, header_marks: li
             in_text.append(number)
     if in_text != numbers:
         return None
-    notes, _ = _parse_notes(blocks[start:end], report)
+    notes, _, italics = _parse_notes(blocks[start:end], report)
     if [n for n, _, _ in notes] != numbers:
         return None
     first = blocks[start][0].no
     used = {line.no for block in blocks[start:end] for line in block}
-    if end < len(blocks):
-        rest = [line.no for block in blocks[end + 1:] for line in block]
-        if rest:
-            report.check(f"lines {rest[0]}–{rest[-1]}, after the notes and a separator, are kept at the end of "
-                         "the text: they may be a remark of the archive's, not the text")
+    found = Notes(first, notes, lines=used, italics=italics)
+    remark = blocks[end + 1:] if end < len(blocks) else []
+    links = len(remark)
+    while links > 0 and _is_footer(remark[links - 1]):  # the page's links under the remark stay for the link stage
+        links -= 1
+    remark, links = remark[:links], remark[links:]
+    if remark:  # a remark of the archive's after the notes and a separator: its note, marked at the end
+        found.add([join_lines([line.text for line in block]) for block in remark], remark[0][0].no,
+                           REMARK_LABEL, "end", tuple(p for block in remark for line in block for p in line.italics))
+        found.lines |= {line.no for block in blocks[end:end + 1] + remark for line in block}
+        report.check(f"the paragraphs at {lines(remark[0][0].no, remark[-1][-1].no)}, after the notes and a separator, are taken for "
+                     f"a remark of the archive's, not the text: kept as a note labelled “{REMARK_LABEL}”, "
+                     "marked at the end of the text")
+        blocks[end:] = links
     del blocks[start:end]
     report.check(f"line {first}: trailing numbered paragraphs taken as notes (the text has their markers, "
                  "but there is no notes heading)")
-    return Notes(first, notes, lines=used)
+    return found

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 
-from .base import ImportResult, Line, Notes, Report, short
+from .base import ImportResult, Line, Notes, Report, lines, short
 from .words import ends_sentence, is_name_like
-from .dates import is_date_line
+from .dates import is_date_line, is_yearless_date_line
 from .language import detect_language
 from .html import decode_html, read_html
 from .lines import Block, clean_lines, cut_comment_form, drop_navigation, split_blocks
 from .header import PSEUDONYM, RANK_LETTER, SALUTATION, Header, choose_date, header_text, known_author, read_header
-from .letter import PS_LINE, is_signature_name, is_valediction, split_address, take_dateline, take_signature
+from .letter import (PS_LINE, is_signature_name, is_valediction, split_address, split_letters, take_dateline,
+                     take_signature)
 from .notes import SUP_CLASS, take_notes
 from .blocks import EDIT_SUFFIX, blocks_to_paras, classify
 from .markdown import NoteLinker, front_matter_yaml, render_body, render_div, render_notes, render_text
@@ -45,6 +46,7 @@ def import_lines(lines: list[Line], *, source_name: str = "<raw>", html: bool = 
     notes = take_notes(blocks, report, header_marks=[n for n, _, _ in header.marks])
     drop_trailing_links(blocks, report)
     signature, postscripts = take_signature(blocks, report)
+    header.letters = split_letters(blocks, report)
     if signature:
         for line in signature:
             header.add_date(RANK_LETTER, is_date_line(line.text), line.no, "closing date line")
@@ -54,25 +56,30 @@ def import_lines(lines: list[Line], *, source_name: str = "<raw>", html: bool = 
     classify(paras, report)
     tail = blocks_to_paras(postscripts, report)
 
-    _check_reprint_introduction(paras, header, report)
+    notes = _take_reprint_introduction(paras, header, notes, report)
     body_texts = [p.text for p in paras + tail]
     if header.author is None and not header.author_hint and (meta or {}).get("author"):
         _author_from_meta(header, meta["author"], signature, report)
     front = _front_matter(header, signature, body_texts, report, source_name)
     numbers = [n for n, _, _ in notes.notes] if notes else []
     header_refs = _header_marks(header, numbers, report)
-    linker = NoteLinker([n for n in numbers if n not in header_refs], body_texts, report)
+    added = notes.added if notes else {}
+    linker = NoteLinker([n for n in numbers if n not in header_refs and n not in added], body_texts, report)
 
     parts: list[str] = []
     if dateline:
         parts.append(render_div("dateline", dateline))
     body = render_body(paras, linker)
-    if header_refs:
-        _append_to_first_paragraph(body, "".join(f"[^{n}]" for n in header_refs))
+    first_refs = [n for n, (_, place) in added.items() if place == "start"] + header_refs
+    if first_refs:
+        _append_to_first_paragraph(body, "".join(f"[^{n}]" for n in first_refs))
     parts += body
     if signature:
         parts.append(render_div("signature", signature))
     parts += [render_text(p.text, linker, italics=p.italics) for p in tail]
+    end_refs = [n for n, (_, place) in added.items() if place == "end"]
+    if end_refs:
+        _append_to_last_paragraph(parts, "".join(f"[^{n}]" for n in end_refs))
     _nest_notes(notes, linker, report)
     parts += render_notes(notes)
     _check_notes(notes, linker, body_texts, report)
@@ -85,19 +92,42 @@ def import_lines(lines: list[Line], *, source_name: str = "<raw>", html: bool = 
                         body_lines=tuple(sorted(body_lines)) if not html else ())
 
 
-def _check_reprint_introduction(paras: list, header: Header, report: Report) -> None:
-    """A reprint site's introduction before a separator, naming the site the credits thank."""
+def _take_reprint_introduction(paras: list, header: Header, notes: Notes | None, report: Report) -> Notes | None:
+    """A reprint site's introduction: paragraphs before a separator near the top, signed with the
+    name of the site the credits thank ("Copied with thanks from the … blog"). It is the site's, not
+    the text: it becomes a note of the second series, labelled as the site's and marked at the end
+    of the first paragraph. Paragraphs that only name the site are left where they are, and the
+    review list says so."""
     sites = [m[1].strip() for credit in header.credits
              if (m := re.search(r"(?:thanks(?:\s+(?:to|from))?|courtesy of|copied from)\s+(?:the\s+)?(.+?)"
                                 r"(?:\s+(?:blog|website|site))?\.?$", credit, re.IGNORECASE))]
     breaks = [index for index, para in enumerate(paras[:8]) if para.kind == "break"]
     if not sites or not breaks or breaks[0] == 0:
-        return
+        return notes
     before = paras[: breaks[0]]
     named = next((site for site in sites if any(site.lower() in para.text.lower() for para in before)), None)
-    if named:
-        report.check(f"lines {before[0].no}–{before[-1].no}, before the separator at line {paras[breaks[0]].no}, "
+    if not named:
+        return notes
+    signed = before[-1]
+    if len(before) < 2 or named.lower() not in signed.text.lower() or len(signed.text.split()) > 8 \
+            or ends_sentence(signed.text) or any(para.kind not in ("para", "heading") for para in before):
+        report.check(f"{lines(before[0].no, before[-1].no)}, before the separator at line {paras[breaks[0]].no}, "
                      f"name {named}, which the credits thank: they may be its introduction, not the text")
+        return notes
+    site = signed.text.rstrip(" .")
+    label = f"Introduction by {'' if re.match(r'(?i)the ', site) else 'the '}{site}."
+    if notes is None:
+        notes = Notes(before[0].no, [])
+    notes.add([para.text for para in before[:-1]], before[0].no, label, "start",
+                       tuple(p for para in before for p in para.italics))
+    separator = paras[breaks[0]].no
+    del paras[: breaks[0] + 1]
+    doubts = {f"line {para.no} may be a heading: {short(para.text)}" for para in before}
+    report.review[:] = [line for line in report.review if line not in doubts]  # no longer in the body
+    report.check(f"the paragraphs at {lines(before[0].no, before[-2].no)}, signed “{site}” (line {signed.no}) "
+                 f"before the separator at line {separator}, are taken for the introduction of the site the credits thank, not the "
+                 f"text: kept as a note labelled “{label}”, marked at the end of the first paragraph")
+    return notes
 
 
 def _author_from_meta(header: Header, value: str, signature: list[Line], report: Report) -> None:
@@ -127,6 +157,7 @@ def _nest_notes(notes: Notes | None, linker: NoteLinker, report: Report) -> None
         label = notes.labels.get("*" if number.endswith("*") else "")
         first = f"{mark} " + (f"{label} " if label else "") + nested[1][0]
         host[1].extend([first] + nested[1][1:])
+        notes.italics[host[0]] = notes.italics.get(host[0], ()) + notes.italics.pop(number, ())
         notes.notes.remove(nested)
         linker.take(number)
         report.check(f"note {number} is marked inside note {host[0]}, not in the text: it is kept as a paragraph "
@@ -143,6 +174,14 @@ def _header_marks(header: Header, numbers: list[str], report: Report) -> list[st
             report.check(f"note {number} is marked in the {where} (line {no}); its mark is put at the end "
                          "of the first paragraph")
     return placed
+
+
+def _append_to_last_paragraph(parts: list[str], refs: str) -> None:
+    for index in range(len(parts) - 1, -1, -1):
+        if not parts[index].startswith((":::", "* * *", "[^")):  # a heading takes it too ("## …, Unite!")
+            parts[index] += refs
+            return
+    parts.append(refs)
 
 
 def _append_to_first_paragraph(parts: list[str], refs: str) -> None:
@@ -174,7 +213,7 @@ def drop_trailing_links(blocks: list[Block], report: Report) -> None:
 def _is_link_like(text: str) -> bool:
     words = text.split()
     return (len(words) <= 10 and not ends_sentence(text) and not is_name_like(text)
-            and not is_valediction(text) and not is_date_line(text) and not PS_LINE.match(text)
+            and not is_valediction(text) and not is_date_line(text) and not is_yearless_date_line(text) and not PS_LINE.match(text)
             and not is_signature_name(text) and not re.fullmatch(r"[*\s]+|[-–—_\s]+", text)
             and not re.fullmatch(r"[A-Z]{1,3}\.?", text) and not is_roman(text))
 
@@ -263,7 +302,7 @@ def _check_notes(notes: Notes | None, linker: NoteLinker, texts: list[str], repo
             report.check(f"note {number} has no marker in the text: place [^{number}] by hand")
         return
     for text in texts:
-        for match in re.finditer(r"\[\d{1,3}\]|" + SUP_CLASS + "+", text):
+        for match in re.finditer(r"\[\d{1,3}\](?!\w)|" + SUP_CLASS + "+", text):  # not "the late [18]70s"
             report.check(f"{match.group(0)} looks like a note marker, but there is no notes section")
             return
 
