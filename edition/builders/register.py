@@ -23,3 +23,18 @@ def named(edition: m.Edition) -> tuple[m.Person, ...]:
 
 def register_entries(edition: m.Edition) -> tuple[RegisterEntry, ...]:
     return tuple(RegisterEntry(p.id, p.name, p.dates, p.about) for p in named(edition))
+
+
+def refers_to_register(edition: m.Edition) -> bool:
+    """Whether a note, headnote or text refers to the register (`PersonRef`):
+    then the notes say what the sign before such a name means."""
+    from ..annotate import units_of
+
+    def holds(inlines) -> bool:
+        return any(isinstance(node, m.PersonRef)
+                   or (isinstance(node, m.CONTAINER_INLINES) and holds(node.children)) for node in inlines)
+
+    return any(holds(unit.inlines)
+               for text in edition.front + edition.texts
+               for blocks in (text.headnote, text.blocks, *(note.blocks for note in text.notes))
+               for unit in units_of(blocks))
