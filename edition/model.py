@@ -243,7 +243,7 @@ class Person:
     name: str
     forms: tuple[str, ...]
     dates: str
-    about: str
+    about: tuple[Inline, ...]  # who they were, in a line (inline Markdown: titles in italics)
     location: Location
     texts: tuple[str, ...] = ()  # only these text files are searched; () = all
     occurrences: tuple[Occurrence, ...] = ()

@@ -26,6 +26,7 @@ from . import model as m
 from .annotate import fold, replace_unit, units_of
 from .errors import Collector, Diagnostic, Location
 from .ids import slugify
+from .reader import parse_inlines
 from .schema import Field, check_mapping
 from .source import YamlList, YamlMap
 
@@ -101,8 +102,9 @@ def _read_person(item, where: Location, problems: Collector) -> m.Person | None:
     if "dates" in values and ({"born", "died"} & values.keys()):
         problems.add(item.key_location["dates"], 'give either "dates" or "born"/"died", not both')
     dates = values.get("dates") or life_dates(values.get("born", ""), values.get("died", ""))
+    about = parse_inlines(values["about"].strip(), item.value_location["about"], problems)
     return m.Person(id=f"person-{slugify(name)}", name=name, forms=forms, dates=dates.strip(),
-                    about=values["about"].strip(), location=where, texts=texts)
+                    about=about, location=where, texts=texts)
 
 
 def _strings(item: YamlMap, key: str, problems: Collector) -> tuple[str, ...]:

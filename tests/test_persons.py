@@ -50,7 +50,7 @@ persons:
   - name: Bode, Ida
     forms: [Bode]
     dates: c. 1890–1950
-    about: A person named once in the text and once in a note.
+    about: A person named once in the text and once in a note, author of *Letters*.
   - name: Cato, Otto
     forms: [Cato]
     texts: [texts/two.md]
@@ -274,6 +274,8 @@ def test_epub_register_and_navigation(epub):
     register = xhtml(epub, "persons.xhtml")
     names = ["".join(dt.itertext()) for dt in register.iter(f"{{{XHTML_NS}}}dt")]
     assert names == ["Abel, Karl (1880–1940)", "Bode, Ida (c. 1890–1950)", "Cato, Otto"]
+    about = list(register.iter(f"{{{XHTML_NS}}}dd"))[1]
+    assert [i.text for i in about.iter(f"{{{XHTML_NS}}}i")] == ["Letters"]  # inline Markdown: titles in italics
     nav = epub.read("EPUB/nav.xhtml").decode()
     assert '<a epub:type="index" href="index.xhtml">' in nav
     assert 'href="persons.xhtml"' in nav

@@ -548,7 +548,7 @@ class _BookWriter:
         if self.named:
             docs.append(self.page("persons", persons.REGISTER, "persons.xhtml.j2",
                                   Page(persons.REGISTER_TITLE, self.meta.language, "backmatter"),
-                                  register=persons.register_entries(self.edition), index_href=persons.INDEX,
+                                  register=persons.register_entries(self.edition, self.renderer.inlines), index_href=persons.INDEX,
                                   persons_stylesheet=persons.STYLESHEET))
         if self.noted:
             docs.append(self.page("endnotes", NOTES, "endnotes.xhtml.j2",

@@ -369,7 +369,7 @@ def make_book(edition: m.Edition, profile: str, renderer: PrintRenderer | None =
         contents.extend(ContentsEntry("text", t.id, t.title, f"{t.byline}, {t.date}") for t in part.texts)
     if note_groups:
         contents.append(ContentsEntry("back", "notes", fixed.notes))
-    register, index = register_entries(edition), index_entries(edition)
+    register, index = register_entries(edition, renderer.inlines), index_entries(edition)
     if register:
         contents.insert(len(contents) - bool(note_groups),  # before the notes, which may refer to it
                         ContentsEntry("back", "persons", "Persons Named in the Texts"))
