@@ -273,6 +273,10 @@ def mark_at(inlines, position: int, node, before_marks: bool = False) -> tuple:
     offset = 0
     for index, child in enumerate(inlines):
         length = len(m.plain_text((child,)))
+        if length and offset == position and isinstance(child, m.PersonRef) and isinstance(node, m.IndexMark):
+            # the name that refers to the register holds its own index mark (no empty mark before the link)
+            return tuple(inlines[:index]) + (replace(child, children=mark_at(child.children, 0, node)),) + \
+                tuple(inlines[index + 1:])
         if length and offset == position:
             while before_marks and index and isinstance(inlines[index - 1], m.IndexMark):
                 index -= 1

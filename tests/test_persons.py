@@ -293,6 +293,8 @@ def test_epub_note_links_the_name_to_its_register_entry(epub):
     assert [(a.get("href"), "".join(a.itertext())) for a in refs] == [("persons.xhtml#person-abel-karl", "→Abel")]
     sign = next(iter(refs[0]))
     assert (sign.get("aria-hidden"), sign.text) == ("true", "→")  # the arrow is not read out
+    # the index's mark holds the name inside the link (no empty element before it)
+    assert [span.get("class") for span in refs[0].iter(f"{{{XHTML_NS}}}span")] == ["person-ref-sign", "index-mark"]
     assert "person-abel-karl" in ids_in(epub, "persons.xhtml")
     keys = ["".join(p.itertext()) for p in notes.iter(f"{{{XHTML_NS}}}p") if p.get("class") == "key"]
     assert "A name led by an arrow (→) links to its entry in the Persons Named in the Texts." in keys
