@@ -85,6 +85,16 @@ class IndexMark:
 
 
 @dataclass(frozen=True)
+class PersonRef:
+    """Words that refer the reader to a person's entry in the register
+    (written `[Besedovsky]{.person}`): the words are one of the person's
+    forms; `person_id` is set when the persons are indexed."""
+
+    children: tuple["Inline", ...]
+    person_id: str = ""
+
+
+@dataclass(frozen=True)
 class PageBreak:
     """Where a page of the print edition begins (`label` is its folio, "iii"
     or "12"). Only an edition paginated from a built print edition has them."""
@@ -93,8 +103,9 @@ class PageBreak:
     label: str
 
 
-Inline = Union[Str, Code, LineBreak, Emphasis, Strong, SmallCaps, Link, NoteRef, Emendation, IndexMark, PageBreak]
-CONTAINER_INLINES = (Emphasis, Strong, SmallCaps, Link, Emendation)
+Inline = Union[Str, Code, LineBreak, Emphasis, Strong, SmallCaps, Link, NoteRef, Emendation, IndexMark, PersonRef,
+               PageBreak]
+CONTAINER_INLINES = (Emphasis, Strong, SmallCaps, Link, Emendation, PersonRef)
 
 # --- blocks -----------------------------------------------------------------
 
@@ -232,7 +243,7 @@ class Person:
     name: str
     forms: tuple[str, ...]
     dates: str
-    about: str
+    about: tuple[Inline, ...]  # who they were, in a line (inline Markdown: titles in italics)
     location: Location
     texts: tuple[str, ...] = ()  # only these text files are searched; () = all
     occurrences: tuple[Occurrence, ...] = ()

@@ -15,6 +15,7 @@ Nothing here knows of EPUB or PDF.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections import Counter
@@ -25,6 +26,7 @@ from . import model as m
 from .annotate import fold, replace_unit, units_of
 from .errors import Collector, Diagnostic, Location
 from .ids import slugify
+from .reader import parse_inlines
 from .schema import Field, check_mapping
 from .source import YamlList, YamlMap
 
@@ -100,8 +102,9 @@ def _read_person(item, where: Location, problems: Collector) -> m.Person | None:
     if "dates" in values and ({"born", "died"} & values.keys()):
         problems.add(item.key_location["dates"], 'give either "dates" or "born"/"died", not both')
     dates = values.get("dates") or life_dates(values.get("born", ""), values.get("died", ""))
+    about = parse_inlines(values["about"].strip(), item.value_location["about"], problems)
     return m.Person(id=f"person-{slugify(name)}", name=name, forms=forms, dates=dates.strip(),
-                    about=values["about"].strip(), location=where, texts=texts)
+                    about=about, location=where, texts=texts)
 
 
 def _strings(item: YamlMap, key: str, problems: Collector) -> tuple[str, ...]:
@@ -171,9 +174,14 @@ class _Finder:
 
 
 def index_persons(edition: m.Edition, persons: tuple[m.Person, ...], problems: Collector) -> m.Edition:
-    """`edition` with an `IndexMark` at every occurrence of a declared person
-    and the register (`edition.persons`, sorted as the index sorts)."""
+    """`edition` with an `IndexMark` at every occurrence of a declared person,
+    each `PersonRef` resolved to its person, and the register
+    (`edition.persons`, sorted as the index sorts)."""
     if not persons:
+        for text in edition.front + edition.texts:
+            for blocks in (text.headnote, text.blocks, *(note.blocks for note in text.notes)):
+                for unit in units_of(blocks):
+                    _resolve_refs(unit.inlines, _Finder(None, {}), unit.location, problems)
         return edition
     found: dict[str, list[m.Occurrence]] = {person.id: [] for person in persons}
 
@@ -184,7 +192,9 @@ def index_persons(edition: m.Edition, persons: tuple[m.Person, ...], problems: C
         def mark(blocks, note: m.Note | None = None):
             for unit in units_of(blocks):
                 hits = list(finder.find(unit.words))
-                inlines = unit.inlines
+                inlines = _resolve_refs(unit.inlines, finder, unit.location, problems)
+                if inlines is not unit.inlines:
+                    blocks = replace_unit(blocks, unit.path, inlines)
                 for start, end, person in reversed(hits):
                     inlines = mark_at(inlines, start, m.IndexMark("", person.id))
                 if hits:
@@ -202,6 +212,38 @@ def index_persons(edition: m.Edition, persons: tuple[m.Person, ...], problems: C
     register = tuple(sorted((replace(p, occurrences=tuple(found[p.id])) for p in persons),
                             key=lambda p: sort_key(p.name)))
     return replace(edition, front=front, parts=parts, persons=register)
+
+
+def _resolve_refs(inlines, finder: _Finder, location: Location, problems: Collector):
+    """`inlines` with each `PersonRef` given the person its words name (one
+    of their forms); words that name no one are reported."""
+    if not any(isinstance(node, m.CONTAINER_INLINES) for node in inlines):
+        return inlines
+    out, changed = [], False
+    for node in inlines:
+        if isinstance(node, m.PersonRef) and not node.person_id:
+            words = " ".join(m.plain_text(node.children).split())
+            person = finder.persons.get(words)
+            if person is None:
+                problems.add(location, _unknown_ref(words, finder))
+            else:
+                node, changed = replace(node, person_id=person.id), True
+        elif isinstance(node, m.CONTAINER_INLINES):
+            children = _resolve_refs(node.children, finder, location, problems)
+            if children is not node.children:
+                node, changed = replace(node, children=children), True
+        out.append(node)
+    return tuple(out) if changed else inlines
+
+
+def _unknown_ref(words: str, finder: _Finder) -> str:
+    if not finder.persons:
+        return (f'"[{words}]{{.person}}" refers to the register of persons, but no person declared in "persons" '
+                'is named here')
+    close = difflib.get_close_matches(words, list(finder.persons), n=3, cutoff=0.6)
+    hint = f" (did you mean {', '.join(f'{c!r}' for c in close)}?)" if close else ""
+    return (f'"[{words}]{{.person}}" names no person of the register{hint}: the words must be one of a '
+            'person\'s "forms" (and the person not limited to other texts)')
 
 
 def _number_marks(inlines, text_id, counter, words, hits, found, note):
@@ -231,6 +273,10 @@ def mark_at(inlines, position: int, node, before_marks: bool = False) -> tuple:
     offset = 0
     for index, child in enumerate(inlines):
         length = len(m.plain_text((child,)))
+        if length and offset == position and isinstance(child, m.PersonRef) and isinstance(node, m.IndexMark):
+            # the name that refers to the register holds its own index mark (no empty mark before the link)
+            return tuple(inlines[:index]) + (replace(child, children=mark_at(child.children, 0, node)),) + \
+                tuple(inlines[index + 1:])
         if length and offset == position:
             while before_marks and index and isinstance(inlines[index - 1], m.IndexMark):
                 index -= 1
@@ -302,7 +348,8 @@ def hints(edition: m.Edition) -> list[Diagnostic]:
         (word, count) for word, count in counts.most_common()
         if count >= HINT_MIN_COUNT and word not in NOT_NAMES
         and with_article[word] * 2 < count  # mostly "the Presidium": a body, not a person
-        and not (len(leads[word]) == 1 and "" not in leads[word])  # always "New York": one longer name and word.rstrip("s") not in NOT_NAMES
+        and not (len(leads[word]) == 1 and "" not in leads[word])  # always "New York": one longer name
+        and word.rstrip("s") not in NOT_NAMES
         and word.lower() not in lower
         and not word.endswith(NOT_NAME_ENDINGS) and not any(word.startswith(f) for f in forms)
     ]

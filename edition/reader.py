@@ -33,7 +33,7 @@ FRONT_MATTER_FIELDS = {
     "language": Field(str),
     "extract": Field(bool),
 }
-SPAN_CLASSES = ("smallcaps",)
+SPAN_CLASSES = ("smallcaps", "person")  # small caps; a reference to the register of persons
 MAX_NESTING = 24  # block quotes, list items and divs inside one another
 LINK_SCHEMES = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)  # where a text's links may go
 ISO_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
@@ -376,9 +376,11 @@ class _BlockBuilder:
             name = unknown[0] if unknown else "{}"
             self.problems.add(self.location(inline_token, "{"),
                               f'unknown span attribute "{name}"{did_you_mean(name, SPAN_CLASSES)}; '
-                              'use [words]{.smallcaps}')
+                              'use [words]{.smallcaps}, or [a name]{.person} to refer to the register of persons')
             return _Group(children)
-        return m.SmallCaps(children)
+        if "smallcaps" in classes:
+            children = (m.SmallCaps(children),)
+        return m.PersonRef(children) if "person" in classes else children[0]
 
     def notes(self) -> tuple[m.Note, ...]:
         notes = []

@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 from . import model as m
 
 TEMPLATES = Path(__file__).parent / "templates"
+PERSON_REF_SIGN = "\u2192"  # → before a name: see the register of persons
 
 
 def make_env(subfolder: str, override: Path | None = None) -> jinja2.Environment:
@@ -170,6 +171,16 @@ class HtmlRenderer:
 
     def note_ref(self, node: m.NoteRef) -> Markup:
         return Markup('<a class="noteref" id="%s" href="#%s">%d</a>') % (node.ref_id, node.note_id, node.number)
+
+    def person_ref(self, node: m.PersonRef) -> Markup:
+        """A name that refers to its entry in the register of persons: a link
+        to it, led by an arrow (where links are not seen, as in print, the
+        arrow says so); the arrow is not read out."""
+        return Markup('<a class="person-ref" href="%s"><span class="person-ref-sign" aria-hidden="true">%s</span>'
+                      '%s</a>') % (self.person_href(node.person_id), PERSON_REF_SIGN, self.inlines(node.children))
+
+    def person_href(self, person_id: str) -> str:
+        return f"#{person_id}"
 
     def index_mark(self, node: m.IndexMark) -> Markup:
         """Where a person is named: the target of the index of names."""

@@ -50,7 +50,7 @@ persons:
   - name: Bode, Ida
     forms: [Bode]
     dates: c. 1890–1950
-    about: A person named once in the text and once in a note.
+    about: A person named once in the text and once in a note, author of *Letters*.
   - name: Cato, Otto
     forms: [Cato]
     texts: [texts/two.md]
@@ -70,7 +70,7 @@ texts:
     headnote: Karl Abel wrote this.
     notes:
       - at: the first page
-        note: On Abel see the register; Bode wrote to him.
+        note: On [Abel]{.person} see the register; Bode wrote to him.
   - file: texts/two.md
 """ + PERSONS
 
@@ -198,6 +198,28 @@ persons:
     ]
 
 
+def test_a_note_refers_to_the_register_by_a_form_of_the_name(loaded):
+    note = loaded.texts[0].notes[0]
+    refs = [node for node in note.blocks[0].children if isinstance(node, m.PersonRef)]
+    assert [(ref.person_id, m.plain_text(ref.children)) for ref in refs] == [("person-abel-karl", "Abel")]
+    assert "Abel" in [o.words for o in person(loaded, "Abel, Karl").occurrences if o.note_id == note.id]
+
+
+def test_a_reference_to_no_person_of_the_register_is_reported(tmp_path):
+    manifest = MANIFEST.replace("On [Abel]{.person} see", "On [Abell]{.person} and [Cato]{.person} see")
+    found = diagnostics_of(write_project(tmp_path / "a", manifest, {"one.md": "Abel on the first page.",
+                                                                    "two.md": "Cato."}))
+    assert found == [  # Cato is limited to the second text
+        'manifest.yaml:11:1: "[Abell]{.person}" names no person of the register (did you mean \'Abel\'?): '
+        'the words must be one of a person\'s "forms" (and the person not limited to other texts)',
+        'manifest.yaml:11:1: "[Cato]{.person}" names no person of the register: the words must be one of a '
+        'person\'s "forms" (and the person not limited to other texts)']
+    bare = MANIFEST.replace(PERSONS, "")
+    found = diagnostics_of(write_project(tmp_path / "b", bare, {"one.md": "Abel on the first page.", "two.md": "."}))
+    assert found == ['manifest.yaml:11:1: "[Abel]{.person}" refers to the register of persons, but no person '
+                     'declared in "persons" is named here']
+
+
 def test_check_hints_at_persons_never_named_and_names_not_declared(tmp_path, capsys):
     manifest = MANIFEST
     body = _one() + ("\n\nAt the end Ivanov came. Then Ivanov left, and Ivanov wrote to Ivanov."
@@ -252,6 +274,8 @@ def test_epub_register_and_navigation(epub):
     register = xhtml(epub, "persons.xhtml")
     names = ["".join(dt.itertext()) for dt in register.iter(f"{{{XHTML_NS}}}dt")]
     assert names == ["Abel, Karl (1880–1940)", "Bode, Ida (c. 1890–1950)", "Cato, Otto"]
+    about = list(register.iter(f"{{{XHTML_NS}}}dd"))[1]
+    assert [i.text for i in about.iter(f"{{{XHTML_NS}}}i")] == ["Letters"]  # inline Markdown: titles in italics
     nav = epub.read("EPUB/nav.xhtml").decode()
     assert '<a epub:type="index" href="index.xhtml">' in nav
     assert 'href="persons.xhtml"' in nav
@@ -261,6 +285,19 @@ def test_epub_register_and_navigation(epub):
     section = next(index.iter(f"{{{XHTML_NS}}}section"))
     assert (section.get(f"{{{EPUB_NS}}}type"), section.get("role")) == ("index", "doc-index")
     assert "EPUB/css/persons.css" in epub.namelist()
+
+
+def test_epub_note_links_the_name_to_its_register_entry(epub):
+    notes = xhtml(epub, "endnotes.xhtml")
+    refs = [a for a in notes.iter(f"{{{XHTML_NS}}}a") if a.get("class") == "person-ref"]
+    assert [(a.get("href"), "".join(a.itertext())) for a in refs] == [("persons.xhtml#person-abel-karl", "→Abel")]
+    sign = next(iter(refs[0]))
+    assert (sign.get("aria-hidden"), sign.text) == ("true", "→")  # the arrow is not read out
+    # the index's mark holds the name inside the link (no empty element before it)
+    assert [span.get("class") for span in refs[0].iter(f"{{{XHTML_NS}}}span")] == ["person-ref-sign", "index-mark"]
+    assert "person-abel-karl" in ids_in(epub, "persons.xhtml")
+    keys = ["".join(p.itertext()) for p in notes.iter(f"{{{XHTML_NS}}}p") if p.get("class") == "key"]
+    assert "A name led by an arrow (→) links to its entry in the Persons Named in the Texts." in keys
 
 
 # --- the PDF ----------------------------------------------------------------------
@@ -303,6 +340,20 @@ def test_pdf_index_pages_are_the_pages_where_the_names_are(pdf):
     assert any(label.endswith("n") for label in shown["Bode, Ida"])
 
 
+def test_pdf_note_refers_to_the_register_and_its_page(pdf):
+    def page_of(anchor):
+        return pdf.get_destination_page_number(pdf.named_destinations[anchor])
+
+    register, notes = page_of("persons"), page_of("notes")
+    words = " ".join(pdf.pages[notes].extract_text().split())
+    assert f"has its entry in the Persons Named in the Texts, p. {pdf.page_labels[register]}." in words
+    assert "→Abel see the register" in words
+    links = [a.get_object() for a in pdf.pages[notes].get("/Annots", [])]
+    targets = {pdf.get_destination_page_number(pdf.named_destinations[str(a["/Dest"])]) if "/Dest" in a
+               else None for a in links}
+    assert register in targets  # the name links to the register in the PDF too
+
+
 # --- the print edition's pages in the EPUB ------------------------------------------------
 
 
@@ -343,6 +394,10 @@ def test_page_list_nav_and_ncx_list_every_page_of_the_texts(epub, pdf):
     assert f'<meta name="dtb:totalPageCount" content="{len(listed)}"/>' in ncx
     opf = epub.read("EPUB/content.opf").decode()
     assert ">printPageNumbers<" in opf and 'property="source-of">pagination<' in opf
+    # the print edition, named once as the source of the pages (unprefixed: there is no a11y:pageBreakSource)
+    sources = re.findall(r'<meta property="pageBreakSource">([^<]+)</meta>', opf)
+    assert sources == ["Test Edition, print edition (PDF) of 2026-01-01"]
+    assert f'<dc:source id="print-source">{sources[0]}</dc:source>' in opf
 
 
 def test_epubcheck_accepts_the_paginated_epub(built):
@@ -357,6 +412,7 @@ def test_an_epub_built_without_the_pdf_has_no_page_list(loaded, tmp_path):
         everything = "".join(book.read(n).decode() for n in book.namelist() if n.endswith((".xhtml", ".opf", ".ncx")))
     assert "pagebreak" not in everything and "page-list" not in everything and "pageList" not in everything
     assert "printPageNumbers" not in everything and "pagination" not in everything
+    assert "pageBreakSource" not in everything and "print edition" not in everything
     # without pages, the index links to every place in a text by the text's title, then 2, 3 …
     entry = next(e for e in ElementTree.fromstring(zipfile.ZipFile(path).read("EPUB/index.xhtml")).iter()
                  if e.get("id") == "index-person-abel-karl")

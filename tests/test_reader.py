@@ -123,7 +123,7 @@ def test_unknown_div_is_reported_with_suggestion():
 def test_unknown_span_class_is_reported():
     _, problems = parse("[x]{.smalcaps}\n")
     assert problems == ['texts/t.md:9:4: unknown span attribute "smalcaps" (did you mean "smallcaps"?); '
-                        "use [words]{.smallcaps}"]
+                        "use [words]{.smallcaps}, or [a name]{.person} to refer to the register of persons"]
 
 
 def test_footnote_without_text_and_unused_note_are_reported():

@@ -32,6 +32,7 @@ from . import Builder, BuildOptions
 from .cover import FONT_FILES, CoverText, draw_cover
 from .epubzip import build_timestamp, repack, utc_midnight
 from . import epub_index as persons
+from .register import refers_to_register
 
 XHTML = "application/xhtml+xml"
 NCX = "application/x-dtbncx+xml"
@@ -82,6 +83,9 @@ class EpubRenderer(HtmlRenderer):
         kind = "noteref editorial" if node.note_id in self.editorial_note_ids else "noteref"
         return Markup('<a href="%s#%s" id="%s" class="%s" epub:type="noteref" role="doc-noteref">%d</a>') % (
             NOTES, node.note_id, node.ref_id, kind, node.number)
+
+    def person_href(self, person_id: str) -> str:
+        return f"{persons.REGISTER}#{person_id}"
 
     def page_break(self, node: m.PageBreak) -> Markup:
         """Where a page of the print edition begins (see pagemap.py)."""
@@ -478,7 +482,13 @@ class _BookWriter:
         for keyword in meta.keywords:
             book.add_metadata("DC", "subject", keyword)
         if self.edition.print_pages:  # the print edition's pages are marked: name it as their source
-            source = f"{meta.title}, print edition" + (f", version {meta.version}" if meta.version else "")
+            source = print_edition(meta)
+            # `pageBreakSource` (Page Source Identification, W3C Publishing CG 2023; the DAISY Knowledge Base's
+            # advice) is unprefixed: it is meant for the EPUB meta properties vocabulary after EPUB 3.3, and
+            # EPUBCheck accepts it there (the `a11y:` vocabulary has no such property: a11y:pageBreakSource is
+            # an error). EPUB 3.3's own way, a `dc:source` refined as `source-of` `pagination`, stays for the
+            # reading systems that know only that.
+            book.add_metadata(None, "meta", source, {"property": "pageBreakSource"})
             book.add_metadata("DC", "source", source, {"id": "print-source"})
             book.add_metadata(None, "meta", "pagination", {"refines": "#print-source", "property": "source-of"})
             book.add_metadata(None, "meta", "printPageNumbers", {"property": "schema:accessibilityFeature"})
@@ -538,12 +548,14 @@ class _BookWriter:
         if self.named:
             docs.append(self.page("persons", persons.REGISTER, "persons.xhtml.j2",
                                   Page(persons.REGISTER_TITLE, self.meta.language, "backmatter"),
-                                  register=persons.register_entries(self.edition), index_href=persons.INDEX,
+                                  register=persons.register_entries(self.edition, self.renderer.inlines), index_href=persons.INDEX,
                                   persons_stylesheet=persons.STYLESHEET))
         if self.noted:
             docs.append(self.page("endnotes", NOTES, "endnotes.xhtml.j2",
                                   Page(self.words.notes, self.meta.language, "backmatter"), groups=self.note_groups(),
-                                  key=self.notes_key()))
+                                  key=self.notes_key(),
+                                  register_href=persons.REGISTER if self.named and refers_to_register(self.edition)
+                                  else ""))
         if self.emended:
             docs.append(self.page("emendations", EMENDATIONS, "emendations.xhtml.j2",
                                   Page(self.words.emendations, self.meta.language, "backmatter"),
@@ -752,8 +764,15 @@ def roman_value(folio: str) -> int:
     return total
 
 
+def print_edition(meta: m.Metadata) -> str:
+    """The print edition whose pages the EPUB marks, named as uniquely as the
+    edition can: title, the print edition, version and its date."""
+    version = f", version {meta.version}" if meta.version else ""
+    return f"{meta.title}, print edition (PDF){version} of {meta.modified or meta.date}"
+
+
 def _holds_links(inlines) -> bool:
-    return any(isinstance(node, (m.Link, m.NoteRef))
+    return any(isinstance(node, (m.Link, m.NoteRef, m.PersonRef))
                or (isinstance(node, m.CONTAINER_INLINES) and _holds_links(node.children)) for node in inlines)
 
 

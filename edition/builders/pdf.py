@@ -44,6 +44,7 @@ from ..typography import typeset
 from . import Builder, BuildOptions
 from .pdf_index import IndexEntry, RegisterEntry, index_entries, index_stylesheet, register_entries, settle_index
 from .pdf_labels import Folios
+from .register import refers_to_register
 
 PRODUCER = "edition"
 # A tagged PDF is not declared PDF/UA-1: WeasyPrint's structure tree does not
@@ -209,6 +210,7 @@ class Book:
     emendation_groups: tuple[EmendationGroup, ...]
     versions: tuple[VersionView, ...]
     register: tuple[RegisterEntry, ...] = ()  # persons named in the texts
+    refers_to_register: bool = False  # a note refers to the register (→ Name): the notes say so
     index: tuple[IndexEntry, ...] = ()  # the index of names; its pages filled in from layout
     padding: int = 0  # blank pages after the colophon, to make the page count a multiple of `signature`
 
@@ -368,7 +370,7 @@ def make_book(edition: m.Edition, profile: str, renderer: PrintRenderer | None =
         contents.extend(ContentsEntry("text", t.id, t.title, f"{t.byline}, {t.date}") for t in part.texts)
     if note_groups:
         contents.append(ContentsEntry("back", "notes", fixed.notes))
-    register, index = register_entries(edition), index_entries(edition)
+    register, index = register_entries(edition, renderer.inlines), index_entries(edition)
     if register:
         contents.insert(len(contents) - bool(note_groups),  # before the notes, which may refer to it
                         ContentsEntry("back", "persons", "Persons Named in the Texts"))
@@ -393,6 +395,7 @@ def make_book(edition: m.Edition, profile: str, renderer: PrintRenderer | None =
         has_author_notes=any(not note.editorial for group in note_groups for note in group.notes),
         has_editorial_notes=any(note.editorial for group in note_groups for note in group.notes),
         emendation_groups=tuple(emendation_groups), register=register, index=index,
+        refers_to_register=bool(register) and refers_to_register(edition),
         versions=tuple(VersionView(v.number, long_date(v.date, language), v.changes)
                        for v in reversed(edition.versions)))
 
