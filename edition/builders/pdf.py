@@ -44,6 +44,7 @@ from ..typography import typeset
 from . import Builder, BuildOptions
 from .pdf_index import IndexEntry, RegisterEntry, index_entries, index_stylesheet, register_entries, settle_index
 from .pdf_labels import Folios
+from .pdf_tags import tagging
 
 PRODUCER = "edition"
 # A tagged PDF is not declared PDF/UA-1: WeasyPrint's structure tree does not
@@ -551,7 +552,9 @@ class PdfBuilder(Builder):
 def write_pdf(document, folios: Folios, metadata: m.Metadata, book: Book) -> bytes:
     """The PDF of a laid-out `document`, finished (page labels, producer …),
     reproducible, and in the print profile ready for a press."""
-    with _font_timestamps_from(metadata):
+    tags = tagging() if metadata.tagged_pdf else contextlib.nullcontext()
+    with _portable_subsets(bool(os.environ.get("SOURCE_DATE_EPOCH", "").strip())), _font_timestamps_from(metadata), \
+            tags:
         data = document.write_pdf(
             finisher=Finisher(folios, metadata.title),
             pdf_identifier=file_identifier(metadata),
@@ -588,6 +591,26 @@ def for_press(data: bytes, bleed: bool) -> bytes:
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True)
     return out.getvalue()
+
+
+@contextlib.contextmanager
+def _portable_subsets(portable: bool):
+    """WeasyPrint subsets the embedded fonts with the system's HarfBuzz-Subset
+    when it has one (libharfbuzz-subset0 ≥ 4.1) and with fontTools otherwise,
+    and the two give different bytes. With `portable` (SOURCE_DATE_EPOCH is
+    set: the reproducible-builds convention), fontTools is used on every system,
+    so the bytes depend on Python packages only. It costs about 1.5 s on the
+    sample, so other builds take the faster HarfBuzz where it is installed."""
+    if not portable:
+        yield
+        return
+    from weasyprint.pdf import fonts
+
+    saved, fonts.harfbuzz_subset = fonts.harfbuzz_subset, None
+    try:
+        yield
+    finally:
+        fonts.harfbuzz_subset = saved
 
 
 @contextlib.contextmanager
