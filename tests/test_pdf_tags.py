@@ -24,6 +24,7 @@ import pytest
 import edition
 from edition.builders import BuildOptions
 from edition.builders.pdf import PdfBuilder
+from tests.helpers import hyphenated_words, pdftotext
 
 REPO = Path(__file__).resolve().parents[1]
 PARTS = REPO / "tests" / "roots" / "pdf-parts"
@@ -238,3 +239,23 @@ def test_document_language_title_and_print_boxes_kept(tagged):
     assert all(page.Tabs == "/S" for page in tagged.pdf.pages)
     assert "/OutputIntents" in root and "/PageLabels" in root and "/Outlines" in root
     assert b"pdfxid" in root.Metadata.read_bytes() or b"GTS_PDFXVersion" in root.Metadata.read_bytes()
+
+
+# --- search and copy: a word broken at a line's end is found whole ---------------------------
+
+
+def found_whole(pdf_path, source: str, at_least: int) -> None:
+    """Every word broken at a line's end is found whole by poppler (pdftotext
+    joins a line ending in U+002D to the next) and by pdf.js's find rule (its
+    find controller drops "X-\\n" before matching: web/pdf_find_controller.js)."""
+    broken = hyphenated_words(pdf_path, source)
+    assert len(broken) >= at_least
+    for page, word, text in broken:
+        assert "\u2010" not in text and "\u00ad" not in text  # the line-end hyphen is U+002D
+        assert word in pdftotext(pdf_path, page), word
+        assert word in re.sub(r"(\S)-\n", r"\1", text), word
+
+
+def test_hyphenated_words_are_found_whole_in_a_tagged_pdf(tagged):
+    source = "\n".join(path.read_text(encoding="utf-8") for path in tagged.path.parents[1].glob("texts/*.md"))
+    found_whole(tagged.path, source, at_least=1)
