@@ -22,9 +22,9 @@ import pikepdf
 import pytest
 
 import edition
-from edition.builders import BuildOptions
-from edition.builders.pdf import PdfBuilder
-from tests.helpers import hyphenated_words, pdftotext
+from edition.builders.pdf import Press, lay_out_book, make_book, write_pdf
+from edition.typography import typeset
+from tests.helpers import hyphenated_words, pdftotext, write_project
 
 REPO = Path(__file__).resolve().parents[1]
 PARTS = REPO / "tests" / "roots" / "pdf-parts"
@@ -40,8 +40,12 @@ def tagged(tmp_path_factory):
     letter = root / "texts" / "letter.md"
     text = letter.read_text(encoding="utf-8")
     letter.write_text(text.replace("After the break.", "After the break.\n\n" + LONG.strip()), encoding="utf-8")
-    loaded = edition.load(root / "manifest.yaml")
-    path = PdfBuilder().build(loaded, root / "build", BuildOptions(profile="print", styles_dir=STYLES))
+    loaded = typeset(edition.load(root / "manifest.yaml"))
+    book = make_book(loaded, "print")
+    layout = lay_out_book(Press.for_styles(STYLES, root), book)
+    path = root / "build" / "tagged.pdf"
+    path.parent.mkdir()
+    path.write_bytes(write_pdf(layout.document, layout.pages.folios(), loaded.metadata, book))
     pdf = pikepdf.open(path)
     yield Tree(pdf, path, loaded)
     pdf.close()
@@ -259,3 +263,23 @@ def found_whole(pdf_path, source: str, at_least: int) -> None:
 def test_hyphenated_words_are_found_whole_in_a_tagged_pdf(tagged):
     source = "\n".join(path.read_text(encoding="utf-8") for path in tagged.path.parents[1].glob("texts/*.md"))
     found_whole(tagged.path, source, at_least=1)
+
+
+# --- reproducibility: the font subsets do not depend on the system's HarfBuzz-Subset ----------
+
+
+def test_source_date_epoch_makes_the_bytes_independent_of_harfbuzz_subset(tmp_path, monkeypatch):
+    """Each write lays out afresh: WeasyPrint subsets a document's fonts in place."""
+    from weasyprint.pdf import fonts
+
+    loaded = typeset(edition.load(write_project(tmp_path)))
+    book = make_book(loaded, "screen")
+
+    def written() -> bytes:
+        layout = lay_out_book(Press.for_styles(STYLES, tmp_path), book)
+        return write_pdf(layout.document, layout.pages.folios(), loaded.metadata, book)
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1750000000")
+    with_system = written()  # HarfBuzz-Subset where the system has it
+    monkeypatch.setattr(fonts, "harfbuzz_subset", None)  # as on a system without libharfbuzz-subset0
+    assert written() == with_system
