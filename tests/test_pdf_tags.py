@@ -12,6 +12,7 @@ crop marks)."""
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -22,9 +23,9 @@ import pikepdf
 import pytest
 
 import edition
-from edition.builders.pdf import Press, lay_out_book, make_book, write_pdf
+from edition.builders.pdf import Press, file_identifier, lay_out_book, make_book, write_pdf
 from edition.typography import typeset
-from tests.helpers import hyphenated_words, pdftotext, write_project
+from tests.helpers import MANIFEST, hyphenated_words, pdftotext, write_project
 
 REPO = Path(__file__).resolve().parents[1]
 PARTS = REPO / "tests" / "roots" / "pdf-parts"
@@ -106,7 +107,7 @@ def _marked_sequences(page) -> list[tuple[str, object]]:
 
 
 def _shown_text_outside_marked_content(page) -> int:
-    """How many text-showing operators stand outside any marked-content sequence."""
+    """How many operators that show text or paint stand outside any marked-content sequence."""
     depth, outside = 0, 0
     for _, operator in pikepdf.parse_content_stream(page):
         name = str(operator)
@@ -114,7 +115,8 @@ def _shown_text_outside_marked_content(page) -> int:
             depth += 1
         elif name == "EMC":
             depth -= 1
-        elif name in ("Tj", "TJ", "'", '"') and depth == 0:
+        elif name in ("Tj", "TJ", "'", '"', "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "Do", "sh") \
+                and depth == 0:
             outside += 1
     return outside
 
@@ -242,7 +244,11 @@ def test_document_language_title_and_print_boxes_kept(tagged):
     assert bool(root.MarkInfo.Marked)
     assert all(page.Tabs == "/S" for page in tagged.pdf.pages)
     assert "/OutputIntents" in root and "/PageLabels" in root and "/Outlines" in root
-    assert b"pdfxid" in root.Metadata.read_bytes() or b"GTS_PDFXVersion" in root.Metadata.read_bytes()
+    xmp = root.Metadata.read_bytes()
+    assert b"GTS_PDFXVersion" in xmp  # still PDF/X-4 …
+    assert b'pdfuaid:part="1"' in xmp and b"<dc:title>" in xmp  # … and declared PDF/UA-1
+    identifier = file_identifier(tagged.edition.metadata).decode()
+    assert f"xmp.did:{identifier[:8]}-".encode() in xmp  # not WeasyPrint's random document id
 
 
 # --- search and copy: a word broken at a line's end is found whole ---------------------------
@@ -272,7 +278,7 @@ def test_source_date_epoch_makes_the_bytes_independent_of_harfbuzz_subset(tmp_pa
     """Each write lays out afresh: WeasyPrint subsets a document's fonts in place."""
     from weasyprint.pdf import fonts
 
-    loaded = typeset(edition.load(write_project(tmp_path)))
+    loaded = typeset(edition.load(write_project(tmp_path, MANIFEST.replace("  date:", "  tagged_pdf: true\n  date:"))))
     book = make_book(loaded, "screen")
 
     def written() -> bytes:
@@ -283,3 +289,5 @@ def test_source_date_epoch_makes_the_bytes_independent_of_harfbuzz_subset(tmp_pa
     with_system = written()  # HarfBuzz-Subset where the system has it
     monkeypatch.setattr(fonts, "harfbuzz_subset", None)  # as on a system without libharfbuzz-subset0
     assert written() == with_system
+    with pikepdf.open(io.BytesIO(with_system)) as pdf:  # the screen profile: tagged, declared too
+        assert "/StructTreeRoot" in pdf.Root and b'pdfuaid:part="1"' in pdf.Root.Metadata.read_bytes()
