@@ -209,6 +209,8 @@ def test_one_described_link_annotation_per_link(tagged):
     descriptions = Counter(str(annotation.Contents) for annotation in on_pages)
     assert not any(re.fullmatch(r"[\w-]*(note|text|part)-[\w-]*", d) for d in descriptions), descriptions
     assert descriptions["Note 1"] >= 2 and descriptions["Back to the text of note 1"] >= 2
+    assert any(re.fullmatch(r"Page [0-9ivxlc]+", d) for d in descriptions)  # the emendations' page links
+    assert not any(re.fullmatch(r"[0-9ivxlc]+n?", d) for d in descriptions)  # never a bare number
     titles = {text.meta.title for text in tagged.edition.front}
     assert titles <= set(descriptions)  # a contents entry says the title it goes to
     assert all(link.S == "/Link" for _, link in tagged.annotations)
