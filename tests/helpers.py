@@ -63,3 +63,32 @@ def diagnostics_of(manifest: Path) -> list[str]:
         root = str(manifest.parent) + "/"
         return [str(d).replace(root, "") for d in error.diagnostics]
     return []
+
+
+def hyphenated_words(pdf_path: Path, source: str) -> list[tuple[int, str, str]]:
+    """The words the typesetter broke at a line's end, as pypdf reads the text
+    layer: (page index, the word whole, the page's text). A break is counted
+    when the word whole is in `source` and its hyphenated form is not (so a
+    compound broken at its own hyphen is left out)."""
+    import re
+
+    import pypdf
+
+    words = set(re.findall(r"\w+", source.lower()))
+    found = []
+    for index, page in enumerate(pypdf.PdfReader(pdf_path).pages):
+        text = page.extract_text()
+        for first, rest in re.findall(r"(\w+)[-\u2010\u00ad]\n(\w+)", text):
+            whole = (first + rest).lower()
+            if whole in words and f"{first}-{rest}".lower() not in source.lower():
+                found.append((index, first + rest, text))
+    return found
+
+
+def pdftotext(pdf_path: Path, page: int) -> str:
+    """Poppler's text of one page (0-based), in reading order, white space collapsed."""
+    import subprocess
+
+    out = subprocess.run(["pdftotext", "-f", str(page + 1), "-l", str(page + 1), str(pdf_path), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return " ".join(out.split())

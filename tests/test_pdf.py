@@ -371,3 +371,12 @@ def test_a_print_stylesheet_without_the_folio_counter_is_refused(tmp_path):
         (STYLES / "print.css").read_text(encoding="utf-8").replace("counter(folio", "counter(page"), encoding="utf-8")
     with pytest.raises(edition.BuildFailed, match=r"print\.css: the body's folios must come from the \"folio\""):
         Press.for_styles(tmp_path, tmp_path)
+
+
+def test_hyphenated_words_are_found_whole(sample):
+    """Search and copy see a word broken at a line's end whole (poppler, and
+    pdf.js's find rule): see test_pdf_tags.found_whole."""
+    from tests.test_pdf_tags import found_whole
+
+    source = "\n".join(path.read_text(encoding="utf-8") for path in (REPO / "texts").glob("*.md"))
+    found_whole(sample.path, source, at_least=50)

@@ -258,10 +258,10 @@ def test_no_loose_lines(sample):
 # --- tagging ------------------------------------------------------------------------------
 
 
-def test_a_tagged_pdf_is_tagged_but_claims_no_pdf_ua(parts):
+def test_a_tagged_pdf_is_tagged_and_declared_pdf_ua(parts):
     import pikepdf
 
     _, path, _ = parts
     with pikepdf.open(path) as pdf:
         assert "/StructTreeRoot" in pdf.Root and bool(pdf.Root.MarkInfo.Marked)
-        assert b"pdfuaid" not in pdf.Root.Metadata.read_bytes()  # the structure does not meet PDF/UA-1 yet
+        assert b'pdfuaid:part="1"' in pdf.Root.Metadata.read_bytes()  # the tree's checks: test_pdf_tags.py

@@ -44,12 +44,10 @@ from ..typography import typeset
 from . import Builder, BuildOptions
 from .pdf_index import IndexEntry, RegisterEntry, index_entries, index_stylesheet, register_entries, settle_index
 from .pdf_labels import Folios
+from .pdf_tags import tagging
 from .register import refers_to_register
 
 PRODUCER = "edition"
-# A tagged PDF is not declared PDF/UA-1: WeasyPrint's structure tree does not
-# meet it yet (a paragraph crossing a page is two, no Note elements, running
-# heads neither artifacts nor in the tree, link descriptions are ids).
 MAX_PASSES = 4
 BODY_START = "body-start"  # the id of the first element of the body
 BOOK_END = "book-end"  # an empty element after the colophon: the pages after it are padding
@@ -556,9 +554,11 @@ class PdfBuilder(Builder):
 def write_pdf(document, folios: Folios, metadata: m.Metadata, book: Book) -> bytes:
     """The PDF of a laid-out `document`, finished (page labels, producer …),
     reproducible, and in the print profile ready for a press."""
-    with _font_timestamps_from(metadata):
+    tags = tagging() if metadata.tagged_pdf else contextlib.nullcontext()
+    with _portable_subsets(bool(os.environ.get("SOURCE_DATE_EPOCH", "").strip())), _font_timestamps_from(metadata), \
+            tags:
         data = document.write_pdf(
-            finisher=Finisher(folios, metadata.title),
+            finisher=Finisher(folios, metadata.title, file_identifier(metadata).decode()),
             pdf_identifier=file_identifier(metadata),
             pdf_variant=PRINT_VARIANT if book.profile == "print" else None,
             pdf_tags=metadata.tagged_pdf,
@@ -596,6 +596,26 @@ def for_press(data: bytes, bleed: bool) -> bytes:
 
 
 @contextlib.contextmanager
+def _portable_subsets(portable: bool):
+    """WeasyPrint subsets the embedded fonts with the system's HarfBuzz-Subset
+    when it has one (libharfbuzz-subset0 ≥ 4.1) and with fontTools otherwise,
+    and the two give different bytes. With `portable` (SOURCE_DATE_EPOCH is
+    set: the reproducible-builds convention), fontTools is used on every system,
+    so the bytes depend on Python packages only. It costs about 1.5 s on the
+    sample, so other builds take the faster HarfBuzz where it is installed."""
+    if not portable:
+        yield
+        return
+    from weasyprint.pdf import fonts
+
+    saved, fonts.harfbuzz_subset = fonts.harfbuzz_subset, None
+    try:
+        yield
+    finally:
+        fonts.harfbuzz_subset = saved
+
+
+@contextlib.contextmanager
 def _font_timestamps_from(metadata: m.Metadata):
     """Font subsetting with fontTools stamps each subset's `head` table with
     the time, unless SOURCE_DATE_EPOCH is set: set it, for the write only,
@@ -617,6 +637,7 @@ class Finisher:
 
     folios: Folios
     title: str
+    identifier: str = ""  # the file identifier: the XMP packet's document id is made from it
 
     def __call__(self, document, pdf: pydyf.PDF) -> None:
         numbers = pydyf.Array()
@@ -626,19 +647,34 @@ class Finisher:
         pdf.catalog["PageMode"] = "/UseOutlines"
         pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"DisplayDocTitle": "true"})
         pdf.info["Producer"] = pydyf.String(PRODUCER)
-        if "Metadata" in pdf.catalog:  # the XMP packet of a tagged PDF names the producer too
-            _restamp_xmp(pdf)
+        accessible = "StructTreeRoot" in pdf.catalog  # our structure tree (pdf_tags.py): declared PDF/UA-1
+        if accessible and "Metadata" not in pdf.catalog:
+            document.metadata.include_in_pdf(pdf, "ua", 1, conformance=None, compress=True)
+        if "Metadata" in pdf.catalog:  # the XMP packet names the producer too
+            _restamp_xmp(pdf, self.identifier, accessible)
 
 
-def _restamp_xmp(pdf: pydyf.PDF) -> None:
+XMP = {"pdf": "http://ns.adobe.com/pdf/1.3/", "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
+       "xmpMM": "http://ns.adobe.com/xap/1.0/mm/", "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
+
+
+def _restamp_xmp(pdf: pydyf.PDF, identifier: str, accessible: bool) -> None:
+    """The XMP packet WeasyPrint wrote, with our producer, a document id made
+    from the file identifier (WeasyPrint's PDF/X-4 packet has a random one)
+    and, for a tagged PDF, the PDF/UA-1 declaration."""
     reference = pdf.catalog["Metadata"]
     stream = next(o for o in pdf.objects if isinstance(o, pydyf.Stream) and o.reference == reference)
-    namespace = "http://ns.adobe.com/pdf/1.3/"
     packet = b"".join(stream.stream)
     start, end = packet.index(b"<rdf:RDF"), packet.index(b"</rdf:RDF>") + len(b"</rdf:RDF>")
     rdf = ElementTree.fromstring(packet[start:end])
     for element in rdf.iter():
-        if f"{{{namespace}}}Producer" in element.attrib:
-            element.attrib[f"{{{namespace}}}Producer"] = PRODUCER
+        if f"{{{XMP['pdf']}}}Producer" in element.attrib:
+            element.attrib[f"{{{XMP['pdf']}}}Producer"] = PRODUCER
+        if element.tag == f"{{{XMP['xmpMM']}}}DocumentID" and identifier:
+            element.text = f"xmp.did:{identifier[:8]}-{identifier[8:12]}-{identifier[12:16]}-" \
+                           f"{identifier[16:20]}-{identifier[20:32]}"
+    if accessible:
+        description = rdf.find(f"{{{XMP['rdf']}}}Description")
+        description.attrib[f"{{{XMP['pdfuaid']}}}part"] = "1"
     stream.stream = [packet[:start] + ElementTree.tostring(rdf, encoding="utf-8").split(b"?>", 1)[-1].lstrip()
                      + packet[end:]]
