@@ -14,6 +14,7 @@ import jinja2
 import jinja2.sandbox
 from markupsafe import Markup, escape
 
+from . import __version__
 from . import model as m
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -33,7 +34,20 @@ def make_env(subfolder: str, override: Path | None = None) -> jinja2.Environment
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(),
     )
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates, kept between runs in the user's cache folder
+    (usercache.py): compiling the templates costs more than rendering a small
+    book. An entry is used only for the same template source (Jinja2 checks a
+    hash of it); its name says these are this program's sandboxed templates,
+    compiled with the settings above."""
+    from .usercache import folder
+
+    where = folder("templates")
+    return jinja2.FileSystemBytecodeCache(str(where), f"{__version__}-sandboxed-%s.cache") if where else None
 
 
 def template_problem(error: jinja2.TemplateError):
