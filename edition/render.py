@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
-import jinja2.sandbox
 from markupsafe import Markup, escape
 
 from . import __version__
@@ -29,7 +28,9 @@ def make_env(subfolder: str, override: Path | None = None) -> jinja2.Environment
     # Sandboxed when the project overrides a template: overrides come with the project, and may come from
     # anyone. The tool's own templates alone need no sandbox, which costs a call for every attribute read.
     sandboxed = bool(folders[0] != str(TEMPLATES / subfolder) and any(Path(folders[0]).rglob("*")))
-    kind = jinja2.sandbox.SandboxedEnvironment if sandboxed else jinja2.Environment
+    kind = jinja2.Environment
+    if sandboxed:
+        from jinja2.sandbox import SandboxedEnvironment as kind
     return kind(
         loader=ConfinedLoader(folders),
         autoescape=True,
@@ -65,7 +66,9 @@ def template_problem(error: jinja2.TemplateError):
         if trace.tb_frame.f_code.co_filename.endswith(".j2"):
             filename, line = trace.tb_frame.f_code.co_filename, trace.tb_lineno
         trace = trace.tb_next
-    if isinstance(error, jinja2.sandbox.SecurityError):
+    from jinja2.sandbox import SecurityError
+
+    if isinstance(error, SecurityError):
         message = f"the template may not do this: {error}"
     else:
         message = f"error in the template: {getattr(error, 'message', None) or error}"
