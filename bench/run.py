@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import copy
 import datetime
 import json
 import os
@@ -101,11 +102,11 @@ def scaled_edition(k: int, folder: Path) -> Path:
     for entry in data.get("front", []):
         shutil.copy(ROOT / entry["file"], folder / entry["file"])
     texts = []
-    for copy in range(1, k + 1):
+    for number in range(1, k + 1):
         for entry in data["texts"]:
-            name = f"texts/{copy:03d}-{Path(entry['file']).name}"
+            name = f"texts/{number:03d}-{Path(entry['file']).name}"
             shutil.copy(ROOT / entry["file"], folder / name)
-            texts.append({**entry, "file": name})
+            texts.append({**copy.deepcopy(entry), "file": name})  # no shared objects: YAML aliases are refused
     data["texts"] = texts
     manifest = folder / "manifest.yaml"
     manifest.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")

@@ -317,17 +317,24 @@ def _babel_locale(tag: str):
             return Locale.parse("en")
 
 
+ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                  "November", "December")
+
+
 def long_date(iso: str, tag: str = "en") -> str:
     """'1926-01-09' -> 'January 9, 1926' (en), '9. Januar 1926' (de);
     '1941-08' -> 'August 1941'; '1941' stays. Anything that is not an ISO
     date (a source's own wording) is kept as it is."""
-    from babel.dates import format_date, format_skeleton
-
     if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", iso):
         return iso
     parts = [int(part) for part in iso.split("-")]
     if len(parts) == 1:
         return iso
+    if tag in ("en", "en-US") and 1 <= parts[1] <= 12:  # Babel's English formats, without loading Babel
+        month = ENGLISH_MONTHS[parts[1] - 1]
+        return f"{month} {parts[0]}" if len(parts) == 2 else f"{month} {parts[2]}, {parts[0]}"
+    from babel.dates import format_date, format_skeleton
+
     locale = _babel_locale(tag)
     if len(parts) == 2:
         return format_skeleton("yMMMM", date(parts[0], parts[1], 1), locale=locale)

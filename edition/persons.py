@@ -15,6 +15,7 @@ Nothing here knows of EPUB or PDF.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 import unicodedata
@@ -167,10 +168,24 @@ class _Finder:
 
     def find(self, words: str):
         """(start, end, person) of each occurrence in `words`."""
+        return self.find_all([words])[0]
+
+    def find_all(self, passages: list[str]) -> list[list[tuple[int, int, m.Person]]]:
+        """`find` for each of `passages`, with one search of them all: joined
+        by a character no form can match across (texts hold no NUL)."""
+        found: list[list] = [[] for _ in passages]
         if self.pattern is None:
-            return
-        for match in self.pattern.finditer(fold(words)):
-            yield match.start(), match.end(), self.persons[" ".join(match.group().split())]
+            return found
+        starts, offset = [], 0
+        for words in passages:
+            starts.append(offset)
+            offset += len(words) + 1
+        for match in self.pattern.finditer(fold("\0".join(passages))):  # folding keeps lengths
+            number = bisect.bisect_right(starts, match.start()) - 1
+            start = starts[number]
+            found[number].append((match.start() - start, match.end() - start,
+                                  self.persons[" ".join(match.group().split())]))
+        return found
 
 
 def index_persons(edition: m.Edition, persons: tuple[m.Person, ...], problems: Collector) -> m.Edition:
@@ -188,10 +203,14 @@ def index_persons(edition: m.Edition, persons: tuple[m.Person, ...], problems: C
     def index_text(text: m.Text) -> m.Text:
         finder = _Finder.for_text(persons, text.path)
         counter = iter(range(1, 10**9))
+        # The headnote, the text and each note, in reading order: searched all at once.
+        groups = [(text.headnote, None), (text.blocks, None)] + [(note.blocks, note) for note in text.notes]
+        units = [units_of(blocks) for blocks, _ in groups]
+        hits_of = iter(finder.find_all([unit.words for group in units for unit in group]))
 
-        def mark(blocks, note: m.Note | None = None):
-            for unit in units_of(blocks):
-                hits = list(finder.find(unit.words))
+        def mark(blocks, group, note: m.Note | None = None):
+            for unit in group:
+                hits = next(hits_of)
                 inlines = _resolve_refs(unit.inlines, finder, unit.location, problems)
                 if inlines is not unit.inlines:
                     blocks = replace_unit(blocks, unit.path, inlines)
@@ -202,10 +221,10 @@ def index_persons(edition: m.Edition, persons: tuple[m.Person, ...], problems: C
                     blocks = replace_unit(blocks, unit.path, inlines)
             return blocks
 
-        headnote = mark(text.headnote)
-        blocks = mark(text.blocks)
-        notes = tuple(replace(note, blocks=mark(note.blocks, note)) for note in text.notes)
-        return replace(text, headnote=headnote, blocks=blocks, notes=notes)
+        marked = [mark(blocks, group, note) for (blocks, note), group in zip(groups, units)]
+        notes = tuple(note if blocks is note.blocks else replace(note, blocks=blocks)
+                      for note, blocks in zip(text.notes, marked[2:]))
+        return replace(text, headnote=marked[0], blocks=marked[1], notes=notes)
 
     front = tuple(index_text(text) for text in edition.front)
     parts = tuple(replace(part, texts=tuple(index_text(text) for text in part.texts)) for part in edition.parts)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
-import jinja2.sandbox
 from markupsafe import Markup, escape
 
+from . import __version__
 from . import model as m
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -26,15 +26,34 @@ def make_env(subfolder: str, override: Path | None = None) -> jinja2.Environment
     folders = [str(override)] if override and override.is_dir() else []
     folders.append(str(TEMPLATES / subfolder))
     folders.append(str(TEMPLATES))
-    # Sandboxed: a project's template overrides come with the project, and may come from anyone.
-    return jinja2.sandbox.SandboxedEnvironment(
+    # Sandboxed when the project overrides a template: overrides come with the project, and may come from
+    # anyone. The tool's own templates alone need no sandbox, which costs a call for every attribute read.
+    sandboxed = bool(folders[0] != str(TEMPLATES / subfolder) and any(Path(folders[0]).rglob("*")))
+    kind = jinja2.Environment
+    if sandboxed:
+        from jinja2.sandbox import SandboxedEnvironment as kind
+    return kind(
         loader=ConfinedLoader(folders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(sandboxed),
     )
+
+
+def _bytecode_cache(sandboxed: bool) -> jinja2.BytecodeCache | None:
+    """Compiled templates, kept between runs in the user's cache folder
+    (usercache.py): compiling the templates costs more than rendering a small
+    book. An entry is used only for the same template source (Jinja2 checks a
+    hash of it); its name says whether it was compiled for the sandbox (the
+    code differs) and by which version of this program, with the settings above."""
+    from .usercache import folder
+
+    where = folder("templates")
+    pattern = f"{__version__}-{'sandboxed' if sandboxed else 'own'}-%s.cache"
+    return jinja2.FileSystemBytecodeCache(str(where), pattern) if where else None
 
 
 def template_problem(error: jinja2.TemplateError):
@@ -48,7 +67,9 @@ def template_problem(error: jinja2.TemplateError):
         if trace.tb_frame.f_code.co_filename.endswith(".j2"):
             filename, line = trace.tb_frame.f_code.co_filename, trace.tb_lineno
         trace = trace.tb_next
-    if isinstance(error, jinja2.sandbox.SecurityError):
+    from jinja2.sandbox import SecurityError
+
+    if isinstance(error, SecurityError):
         message = f"the template may not do this: {error}"
     else:
         message = f"error in the template: {getattr(error, 'message', None) or error}"
@@ -188,8 +209,14 @@ class HtmlRenderer:
 
 
 def _method_name(node) -> str:
-    name = type(node).__name__
-    return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
+    kind = type(node)
+    name = _METHOD_NAMES.get(kind)
+    if name is None:
+        name = _METHOD_NAMES[kind] = "".join("_" + c.lower() if c.isupper() else c for c in kind.__name__).lstrip("_")
+    return name
+
+
+_METHOD_NAMES: dict[type, str] = {}  # a node's type -> the renderer's method for it: SmallCaps -> small_caps
 
 
 def plain(inlines) -> str:

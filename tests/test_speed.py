@@ -3,6 +3,8 @@ folds each paragraph once, and an EPUB-only build never loads WeasyPrint."""
 
 from __future__ import annotations
 
+import datetime
+import os
 import subprocess
 import sys
 
@@ -54,18 +56,52 @@ def test_a_correction_then_a_note_on_the_emended_reading_of_a_later_paragraph(tm
     assert len(text.notes) == 1
 
 
-def test_an_epub_only_build_does_not_import_weasyprint(tmp_path):
+def test_an_epub_only_build_loads_neither_weasyprint_nor_what_its_caches_spare(tmp_path):
+    """No WeasyPrint, PDF reader or PDF builder; and once the user's cache holds
+    the compiled templates and the cover, no Pillow; an English edition, no Babel."""
     manifest = write_project(tmp_path / "project")
+    heavy = ("weasyprint", "edition.builders.pdf", "pypdf", "pdfplumber", "PIL", "babel", "jinja2.sandbox")
     probe = (
         "import sys\n"
         "from edition.cli import main\n"
         f"code = main(['build', '--format', 'epub', '--manifest', {str(manifest)!r}, "
         f"'--output', {str(tmp_path / 'out')!r}, '--quiet'])\n"
-        "print(code, 'weasyprint' in sys.modules, 'edition.builders.pdf' in sys.modules)\n"
+        f"print(code, *[name for name in {heavy!r} if name in sys.modules])\n"
     )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert result.stdout.split() == ["0", "False", "False"]
+    environ = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    runs = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=environ)
+            for _ in range(2)]
+    assert runs[0].stdout.split() == ["0", "PIL"]  # the first draws the cover
+    assert runs[1].stdout.split() == ["0"]
     assert any((tmp_path / "out").glob("*.epub"))
+    assert list((tmp_path / "cache" / "edition" / "covers").glob("*.jpg"))
+
+
+def test_english_dates_are_babels():
+    from babel.dates import format_date, format_skeleton
+
+    from edition.locale import long_date
+
+    for tag in ("en", "en-US"):
+        for month in range(1, 13):
+            day = datetime.date(1926, month, 28)
+            assert long_date(day.isoformat(), tag) == format_date(day, "long", locale=tag.replace("-", "_"))
+            assert long_date(day.isoformat()[:7], tag) == format_skeleton("yMMMM", day, locale=tag.replace("-", "_"))
+
+
+def test_the_user_cache_is_not_used_where_others_can_write(tmp_path, monkeypatch):
+    from edition import usercache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    usercache.folder.cache_clear()
+    try:
+        usercache.write("covers", "a.jpg", b"data")
+        assert usercache.read("covers", "a.jpg") == b"data"
+        usercache.folder.cache_clear()
+        os.chmod(tmp_path / "edition", 0o777)  # anyone may write there: compiled templates could be planted
+        assert usercache.folder("covers") is None and usercache.read("covers", "a.jpg") is None
+    finally:
+        usercache.folder.cache_clear()
 
 
 def test_one_search_over_the_joined_text_finds_each_place_in_its_own_unit():

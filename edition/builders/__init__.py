@@ -59,15 +59,16 @@ def build_all(edition: Edition, output_dir: Path, formats: tuple[str, ...], opti
     """Renders every format first and writes only when all have succeeded,
     so a failure leaves all the previous outputs as they were."""
     by_format: dict[str, tuple[Path, bytes]] = {}
-    # With both formats the PDF comes first: the EPUB carries its pages (pagemap.py).
+    printed = None  # the print edition's pages, for the EPUB (pagemap.py)
+    # With both formats the PDF comes first: the EPUB carries its pages.
     for name in sorted(formats, key=lambda name: name != "pdf"):
         builder = builder_class(name)()
         options.progress(f"{name}: rendering")
         source = edition
-        if name == "epub" and "pdf" in by_format:
-            from .pagemap import paginate_from_print
+        if name == "epub" and printed is not None:
+            from .pagemap import paginate
 
-            source = paginate_from_print(edition, by_format["pdf"][1])
+            source = paginate(edition, printed)
         try:
             data = builder.render(source, options)
         except Refused as refused:  # a style sheet asked for a file outside the project
@@ -77,6 +78,10 @@ def build_all(edition: Edition, output_dir: Path, formats: tuple[str, ...], opti
         except OSError as error:
             raise BuildFailed(f"{builder.target(edition, output_dir)}: not built: {error}") from None
         by_format[name] = (builder.target(edition, output_dir), data)
+        if name == "pdf" and "epub" in formats:
+            from .pagemap import PrintedPages
+
+            printed = PrintedPages.of(builder.last_layout)
     rendered = [by_format[name] for name in formats]
     for target, data in rendered:
         write_atomically(target, data)

@@ -7,14 +7,14 @@ on the machine's fonts, so the same edition always gives the same JPEG.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
-
 from ..errors import BuildFailed
+from .. import usercache
 
 WIDTH, HEIGHT = 1600, 2560
 MARGIN = 170
@@ -35,14 +35,31 @@ class CoverText:
 
 
 def draw_cover(text: CoverText, fonts_dir: Path) -> bytes:
-    """The cover as a 1600×2560 baseline JPEG."""
+    """The cover as a 1600×2560 baseline JPEG; drawn once, then taken from
+    the user's cache (usercache.py) for the same words, typefaces and drawing
+    code (drawing and compressing it costs more than a small book's pages)."""
     regular, italic = (fonts_dir / REGULAR, fonts_dir / ITALIC)
     for font in (regular, italic):
         if not font.is_file():
             raise BuildFailed(f"{font}: the cover's typeface is missing")
+    key = hashlib.sha256(Path(__file__).read_bytes())
+    for part in (*astuple(text), regular.read_bytes(), italic.read_bytes()):
+        key.update(b"\0" + (part.encode() if isinstance(part, str) else part))
+    name = f"{key.hexdigest()}.jpg"
+    cached = usercache.read("covers", name)
+    if cached and cached.startswith(b"\xff\xd8"):  # a JPEG; anything else is drawn again
+        return cached
+    data = _draw(text, regular, italic)
+    usercache.write("covers", name, data)
+    return data
+
+
+def _draw(text: CoverText, regular: Path, italic: Path) -> bytes:
+    from PIL import Image, ImageDraw, ImageFont
+
+    measure = WIDTH - 2 * MARGIN
     image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
     draw = ImageDraw.Draw(image)
-    measure = WIDTH - 2 * MARGIN
 
     # A frame of two rules, then the title in the upper half, the subtitle
     # under a short rule, the editor and publisher at the foot.
@@ -79,6 +96,8 @@ def _curly(words: str) -> str:
 
 
 def _fitting_font(path: Path, words: str, measure: int, sizes, max_lines: int):
+    from PIL import ImageFont
+
     for size in sizes:
         font = ImageFont.truetype(str(path), size)
         if len(balanced_lines(words, font, measure)) <= max_lines:

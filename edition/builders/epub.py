@@ -445,6 +445,7 @@ class _BookWriter:
             "epub3_pages": False,  # would list every element with an epub:type and an id
             "epub3_landmark": False,
             "play_order": {"enabled": False},
+            "compresslevel": 0,  # repack compresses every entry again: once is enough
         })
         writer.language = self.meta.language
         writer.process()

@@ -1,32 +1,33 @@
 """The print edition's pages inside the EPUB.
 
-When both formats are built, the PDF is laid out first; `paginate` then reads
-from it, page by page, the first words set in the type area (running heads
-and folios stand in the margins and are left out) and finds those words in
-the texts of the model, in reading order. A `PageBreak` goes where the page
-begins — at the word, not merely at the paragraph — and `edition.print_pages`
-lists every page of the texts with its folio, so the EPUB can carry page-break
-markers, a page-list and the NCX's pageList.
+When both formats are built, the PDF is laid out first; `paginate` then takes
+from its layout, page by page, the first words set in the type area (running
+heads and folios stand in the page's margin boxes and are left out) and finds
+those words in the texts of the model, in reading order. A `PageBreak` goes
+where the page begins — at the word, not merely at the paragraph — and
+`edition.print_pages` lists every page of the texts with its folio, so the
+EPUB can carry page-break markers, a page-list and the NCX's pageList.
 
 A page of a text that has no words of the text (blank, or the opening of a
 text whose title is all it shows) is listed at the next page that has them.
 The pages before the first text and after the last (title, contents, notes,
 register, index) are not listed: they have no place in the EPUB's texts.
-Nothing here depends on how the PDF was laid out: only the file is read.
+
+The words are read from WeasyPrint's page boxes, the same boxes the PDF is
+drawn from, so they are the words the PDF shows, in the same order; reading
+them back out of the PDF's bytes took a quarter of a whole build.
 """
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from .. import model as m
 from ..annotate import replace_unit, units_of
 from ..persons import mark_at
 
-MM = 72 / 25.4
 PROBE_LETTERS = 40  # how many letters of a page's beginning are matched
 
 
@@ -42,43 +43,53 @@ def letters(words: str) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
-def page_beginnings(pdf: bytes, top_mm: float, bottom_mm: float) -> list[tuple[str, str]]:
-    """(folio, the first words in the type area) of every page of the PDF."""
-    import pypdf
+@dataclass(frozen=True)
+class PrintedPages:
+    """What the EPUB needs of a laid-out print edition."""
 
-    reader = pypdf.PdfReader(io.BytesIO(pdf))
-    result = []
-    for index, page in enumerate(reader.pages):
-        height = float(page.mediabox.top)
-        found: list[str] = []
+    beginnings: tuple[tuple[str, str], ...]  # (folio, the words in the type area) of every page
+    anchors: dict  # element id -> index of the page it is on
 
-        def visit(text, cm, tm, font, size, found=found, height=height):
-            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-            if text.strip() and bottom_mm * MM < y < height - top_mm * MM:
-                found.append(text)
+    @classmethod
+    def of(cls, layout) -> "PrintedPages":
+        """From a `pdf.Layout`: its WeasyPrint document and where its anchors are."""
+        folios = layout.pages.folios()
+        return cls(tuple((folios.label(index), page_words(page))
+                         for index, page in enumerate(layout.document.pages)), layout.pages.pages)
 
-        page.extract_text(visitor_text=visit)
-        result.append((reader.page_labels[index], " ".join(" ".join(found).split())))
-    return result
-
-
-def text_pages(pdf: bytes, text_ids: list[str]) -> dict[str, tuple[int, int]]:
-    """The pages (first, last + 1) of each text, from the PDF's named destinations."""
-    import pypdf
-
-    reader = pypdf.PdfReader(io.BytesIO(pdf))
-    names = reader.named_destinations
-    starts = {tid: reader.get_destination_page_number(names[tid]) for tid in text_ids if tid in names}
-    ends = {tid: reader.get_destination_page_number(names[f"{tid}-end"]) + 1 for tid in text_ids
-            if f"{tid}-end" in names}
-    return {tid: (starts[tid], ends[tid]) for tid in starts if tid in ends}
+    def text_pages(self, text_ids: list[str]) -> dict[str, tuple[int, int]]:
+        """The pages (first, last + 1) of each text: its title's and its end marker's."""
+        return {tid: (self.anchors[tid], self.anchors[f"{tid}-end"] + 1) for tid in text_ids
+                if tid in self.anchors and f"{tid}-end" in self.anchors}
 
 
-def paginate(edition: m.Edition, pdf: bytes, top_mm: float, bottom_mm: float) -> m.Edition:
+def page_words(page) -> str:
+    """The words of a laid-out page's type area, in the order they are set:
+    the text of its text boxes, a space between lines, and nothing of the
+    margin boxes (running heads, folios)."""
+    from weasyprint.formatting_structure import boxes
+
+    found: list[str] = []
+
+    def visit(box) -> None:
+        if isinstance(box, boxes.MarginBox):
+            return
+        if isinstance(box, boxes.TextBox):
+            found.append(box.text)
+        elif isinstance(box, boxes.LineBox):
+            found.append(" ")
+        for child in getattr(box, "children", ()):
+            visit(child)
+
+    visit(page._page_box)
+    return " ".join("".join(found).split())
+
+
+def paginate(edition: m.Edition, printed: PrintedPages) -> m.Edition:
     """`edition` with a `PageBreak` where each page of the print edition begins."""
     texts = list(edition.front + edition.texts)
-    beginnings = page_beginnings(pdf, top_mm, bottom_mm)
-    ranges = text_pages(pdf, [t.id for t in texts])
+    beginnings = printed.beginnings
+    ranges = printed.text_pages([t.id for t in texts])
     changed: dict[str, m.Text] = {}
     pages: list[tuple[str, str, str]] = []  # (folio, mark id or "", text id)
     previous_end = None
@@ -104,14 +115,6 @@ def paginate(edition: m.Edition, pdf: bytes, top_mm: float, bottom_mm: float) ->
     front = tuple(changed.get(t.id, t) for t in edition.front)
     parts = tuple(replace(part, texts=tuple(changed.get(t.id, t) for t in part.texts)) for part in edition.parts)
     return replace(edition, front=front, parts=parts, print_pages=tuple(listed))
-
-
-def paginate_from_print(edition: m.Edition, pdf: bytes) -> m.Edition:
-    """`paginate` with the type area of the edition's trim size."""
-    from .pdf import GEOMETRY
-
-    geometry = GEOMETRY[edition.metadata.trim]
-    return paginate(edition, pdf, float(geometry.top.removesuffix("mm")), float(geometry.bottom.removesuffix("mm")))
 
 
 def _place(text: m.Text, beginnings, first: int, end: int):

@@ -538,6 +538,7 @@ class PdfBuilder(Builder):
     suffix = ".pdf"
 
     last_html = ""  # the HTML of the last layout (bench/run.py lays it out with plain WeasyPrint)
+    last_layout = None  # the last Layout: the EPUB takes the print edition's pages from it (pagemap.py)
 
     def render(self, edition: m.Edition, options: BuildOptions) -> bytes:
         edition = typeset(edition)  # every metadata string curled, the /Title too
@@ -546,7 +547,7 @@ class PdfBuilder(Builder):
         options.progress("pdf: preparing the book")
         book = make_book(edition, options.profile)
         layout = lay_out_book(press, book, options.progress)
-        self.last_html = layout.html
+        self.last_html, self.last_layout = layout.html, layout
         options.progress("pdf: writing")
         return write_pdf(layout.document, layout.pages.folios(), edition.metadata, book)
 
