@@ -84,6 +84,15 @@ class EpubRenderer(HtmlRenderer):
         return Markup('<a href="%s#%s" id="%s" class="%s" epub:type="noteref" role="doc-noteref">%d</a>') % (
             NOTES, node.note_id, node.ref_id, kind, node.number)
 
+    in_link = False  # rendering the words of a link (a name that refers to the register): no link inside
+
+    def person_ref(self, node: m.PersonRef) -> Markup:
+        self.in_link = True
+        try:
+            return super().person_ref(node)
+        finally:
+            self.in_link = False
+
     def person_href(self, person_id: str) -> str:
         return f"{persons.REGISTER}#{person_id}"
 
@@ -114,7 +123,7 @@ class EpubRenderer(HtmlRenderer):
     def emendation(self, node: m.Emendation) -> Markup:
         """The emended words link to their entry in the list of emendations
         (unless they hold a link or a note mark: links do not nest)."""
-        if _holds_links(node.children):
+        if self.in_link or _holds_links(node.children):
             return super().emendation(node)
         return Markup('<a class="emendation" id="%s" href="%s#%s-entry">%s</a>') % (
             node.correction_id, EMENDATIONS, node.correction_id, self.inlines(node.children))
