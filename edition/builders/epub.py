@@ -557,14 +557,12 @@ class _BookWriter:
         if self.named:
             docs.append(self.page("persons", persons.REGISTER, "persons.xhtml.j2",
                                   Page(persons.REGISTER_TITLE, self.meta.language, "backmatter"),
-                                  register=persons.register_entries(self.edition, self.renderer.inlines), index_href=persons.INDEX,
-                                  persons_stylesheet=persons.STYLESHEET))
+                                  register=persons.register_entries(self.edition, self.renderer.inlines),
+                                  index_href=persons.INDEX, persons_stylesheet=persons.STYLESHEET))
         if self.noted:
             docs.append(self.page("endnotes", NOTES, "endnotes.xhtml.j2",
                                   Page(self.words.notes, self.meta.language, "backmatter"), groups=self.note_groups(),
-                                  key=self.notes_key(),
-                                  register_href=persons.REGISTER if self.named and refers_to_register(self.edition)
-                                  else ""))
+                                  key=self.notes_key(), register_href=self.register_href()))
         if self.emended:
             docs.append(self.page("emendations", EMENDATIONS, "emendations.xhtml.j2",
                                   Page(self.words.emendations, self.meta.language, "backmatter"),
@@ -637,6 +635,10 @@ class _BookWriter:
             groups.append(NoteGroup(f"notes-{text.id}", text.meta.title, href_of(text), self.lang_if_other(text),
                                     notes))
         return tuple(groups)
+
+    def register_href(self) -> str:
+        """The register, when a note refers to it (the notes' key then says how), else ""."""
+        return persons.REGISTER if self.named and refers_to_register(self.edition) else ""
 
     def notes_key(self) -> str:
         """What the notes are, said once at the head of the notes."""
