@@ -436,3 +436,11 @@ def test_the_paginated_epub_index_names_the_pages_of_the_pdf_index(epub, pdf):
         first, _, last = item.partition("–")
         in_pdf += labels[labels.index(first):labels.index(last or first) + 1]
     assert in_epub == in_pdf
+
+
+def test_an_emended_name_that_refers_to_the_register_is_one_link():
+    from edition.builders.epub import EpubRenderer
+
+    name = m.PersonRef((m.Emendation("Abell", (m.Str("Abel"),), "c-1"),), "person-abel-karl")
+    shown = str(EpubRenderer().inline(name))
+    assert shown.count("<a ") == 1 and '<span class="emendation" id="c-1">Abel</span>' in shown  # links do not nest

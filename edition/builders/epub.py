@@ -84,6 +84,15 @@ class EpubRenderer(HtmlRenderer):
         return Markup('<a href="%s#%s" id="%s" class="%s" epub:type="noteref" role="doc-noteref">%d</a>') % (
             NOTES, node.note_id, node.ref_id, kind, node.number)
 
+    in_link = False  # rendering the words of a link (a name that refers to the register): no link inside
+
+    def person_ref(self, node: m.PersonRef) -> Markup:
+        self.in_link = True
+        try:
+            return super().person_ref(node)
+        finally:
+            self.in_link = False
+
     def person_href(self, person_id: str) -> str:
         return f"{persons.REGISTER}#{person_id}"
 
@@ -114,7 +123,7 @@ class EpubRenderer(HtmlRenderer):
     def emendation(self, node: m.Emendation) -> Markup:
         """The emended words link to their entry in the list of emendations
         (unless they hold a link or a note mark: links do not nest)."""
-        if _holds_links(node.children):
+        if self.in_link or _holds_links(node.children):
             return super().emendation(node)
         return Markup('<a class="emendation" id="%s" href="%s#%s-entry">%s</a>') % (
             node.correction_id, EMENDATIONS, node.correction_id, self.inlines(node.children))
@@ -549,14 +558,12 @@ class _BookWriter:
         if self.named:
             docs.append(self.page("persons", persons.REGISTER, "persons.xhtml.j2",
                                   Page(persons.REGISTER_TITLE, self.meta.language, "backmatter"),
-                                  register=persons.register_entries(self.edition, self.renderer.inlines), index_href=persons.INDEX,
-                                  persons_stylesheet=persons.STYLESHEET))
+                                  register=persons.register_entries(self.edition, self.renderer.inlines),
+                                  index_href=persons.INDEX, persons_stylesheet=persons.STYLESHEET))
         if self.noted:
             docs.append(self.page("endnotes", NOTES, "endnotes.xhtml.j2",
                                   Page(self.words.notes, self.meta.language, "backmatter"), groups=self.note_groups(),
-                                  key=self.notes_key(),
-                                  register_href=persons.REGISTER if self.named and refers_to_register(self.edition)
-                                  else ""))
+                                  key=self.notes_key(), register_href=self.register_href()))
         if self.emended:
             docs.append(self.page("emendations", EMENDATIONS, "emendations.xhtml.j2",
                                   Page(self.words.emendations, self.meta.language, "backmatter"),
@@ -629,6 +636,10 @@ class _BookWriter:
             groups.append(NoteGroup(f"notes-{text.id}", text.meta.title, href_of(text), self.lang_if_other(text),
                                     notes))
         return tuple(groups)
+
+    def register_href(self) -> str:
+        """The register, when a note refers to it (the notes' key then says how), else ""."""
+        return persons.REGISTER if self.named and refers_to_register(self.edition) else ""
 
     def notes_key(self) -> str:
         """What the notes are, said once at the head of the notes."""
