@@ -444,3 +444,27 @@ def test_an_emended_name_that_refers_to_the_register_is_one_link():
     name = m.PersonRef((m.Emendation("Abell", (m.Str("Abel"),), "c-1"),), "person-abel-karl")
     shown = str(EpubRenderer().inline(name))
     assert shown.count("<a ") == 1 and '<span class="emendation" id="c-1">Abel</span>' in shown  # links do not nest
+
+
+def test_register_and_index_speak_the_edition_language(tmp_path):
+    """A German edition: the register, the index, their keys and the notes' key in German, from the catalogue."""
+    from edition.locale import words
+
+    german = words("de")
+    root = write_project(tmp_path, MANIFEST.replace("language: en", "language: de"),
+                         {"one.md": _one(), "two.md": "Cato and Abel met Bode at last."})
+    path = EpubBuilder().build(edition.load(root), tmp_path / "out", BuildOptions(styles_dir=STYLES))
+    with zipfile.ZipFile(path) as book:
+        register, index, notes = (xhtml(book, name) for name in ("persons.xhtml", "index.xhtml", "endnotes.xhtml"))
+        nav = book.read("EPUB/nav.xhtml").decode()
+
+    def text(tree):
+        return " ".join("".join(tree.itertext()).split())
+
+    assert german.register in text(register) and german.index_of_names in text(register)
+    assert german.index_of_names in text(index) and german.register in text(index)
+    assert "Index of Names" not in text(index) and "Persons Named" not in text(index)
+    assert "Ein Name mit vorangestelltem Pfeil (→)" in text(notes)
+    assert german.register in nav and german.index_of_names in nav and "Index of Names" not in nav
+    labels = [a.text for a in index.iter() if a.get(f"{{{EPUB_NS}}}type") == "index-locator"]
+    assert any(label.startswith("Anm.\u00a0") for label in labels) and not any(label.startswith("n.") for label in labels)

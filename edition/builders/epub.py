@@ -557,7 +557,7 @@ class _BookWriter:
             docs += [self.text_document(text, front=False) for text in part.texts]
         if self.named:
             docs.append(self.page("persons", persons.REGISTER, "persons.xhtml.j2",
-                                  Page(persons.REGISTER_TITLE, self.meta.language, "backmatter"),
+                                  Page(self.words.register, self.meta.language, "backmatter"),
                                   register=persons.register_entries(self.edition, self.renderer.inlines),
                                   index_href=persons.INDEX, persons_stylesheet=persons.STYLESHEET))
         if self.noted:
@@ -573,8 +573,8 @@ class _BookWriter:
                                   # The index is a <section epub:type="index" role="doc-index">, as EPUB Indexes
                                   # allows; the manifest's "index" property would put it on <body>, where no
                                   # ARIA role can match it (Ace: epub-type-has-matching-role).
-                                  Page(persons.INDEX_TITLE, self.meta.language, "backmatter"),
-                                  groups=persons.index_groups(self.edition, href_of, NOTES),
+                                  Page(self.words.index_of_names, self.meta.language, "backmatter"),
+                                  groups=persons.index_groups(self.edition, href_of, NOTES, self.words.note_abbr),
                                   register_href=persons.REGISTER, persons_stylesheet=persons.STYLESHEET,
                                   by_page=bool(self.edition.print_pages)))
         return docs
@@ -677,13 +677,13 @@ class _BookWriter:
             else:
                 points += texts
         if self.named:
-            points.append(NavPoint(persons.REGISTER_TITLE, persons.REGISTER))
+            points.append(NavPoint(self.words.register, persons.REGISTER))
         if self.noted:
             points.append(NavPoint(self.words.notes, NOTES))
         if self.emended:
             points.append(NavPoint(self.words.emendations, EMENDATIONS))
         if self.named:
-            points.append(NavPoint(persons.INDEX_TITLE, persons.INDEX))
+            points.append(NavPoint(self.words.index_of_names, persons.INDEX))
         return tuple(points)
 
     def text_point(self, text: m.Text) -> NavPoint:
@@ -706,7 +706,7 @@ class _BookWriter:
         if self.noted:
             marks.append(Landmark("endnotes", NOTES, fixed.notes))
         if self.named:
-            marks.append(Landmark("index", persons.INDEX, persons.INDEX_TITLE))
+            marks.append(Landmark("index", persons.INDEX, self.words.index_of_names))
         return tuple(marks)
 
     def print_pages(self) -> tuple[PageTarget, ...]:

@@ -22,8 +22,6 @@ from ..persons import sort_key
 REGISTER = "persons.xhtml"
 INDEX = "index.xhtml"
 STYLESHEET = "css/persons.css"
-REGISTER_TITLE = "Persons Named in the Texts"
-INDEX_TITLE = "Index of Names"
 
 
 @dataclass(frozen=True)
@@ -50,12 +48,13 @@ class IndexGroup:
 
 
 
-def index_groups(edition: m.Edition, text_href, notes_href: str) -> tuple[IndexGroup, ...]:
+def index_groups(edition: m.Edition, text_href, notes_href: str, note_abbr: str = "n.") -> tuple[IndexGroup, ...]:
     """The index's entries, grouped by initial letter. `text_href(text)` is
     the file of a text; `notes_href` the file of the notes. Where the EPUB
     carries the print edition's pages, a text's places are named by page
     (each page once, linked to the first place on it), as the PDF's index has
-    them; otherwise by the text's title and then 2, 3 …"""
+    them; otherwise by the text's title and then 2, 3 …; a note by
+    `note_abbr` and its number ("n. 4")."""
     texts = {text.id: text for text in edition.front + edition.texts}
     pages = mark_pages(edition)
     entries = []
@@ -85,7 +84,7 @@ def index_groups(edition: m.Edition, text_href, notes_href: str) -> tuple[IndexG
                     note_lead = ", "
                 else:
                     note_lead = ("; " if locators else "") + title + ", "
-                locators.append(Locator(f"{notes_href}#{occurrence.mark_id}", f"n.\u00a0{number}", note_lead))
+                locators.append(Locator(f"{notes_href}#{occurrence.mark_id}", f"{note_abbr}\u00a0{number}", note_lead))
         entries.append(IndexEntry(f"index-{person.id}", person.name, f"{REGISTER}#{person.id}", tuple(locators)))
     groups = []
     for letter, members in groupby(entries, key=lambda e: sort_key(e.name)[0][:1].upper()):

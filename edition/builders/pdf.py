@@ -371,11 +371,11 @@ def make_book(edition: m.Edition, profile: str, renderer: PrintRenderer | None =
     register, index = register_entries(edition, renderer.inlines), index_entries(edition)
     if register:
         contents.insert(len(contents) - bool(note_groups),  # before the notes, which may refer to it
-                        ContentsEntry("back", "persons", "Persons Named in the Texts"))
+                        ContentsEntry("back", "persons", fixed.register))
     if emendation_groups:
         contents.append(ContentsEntry("back", "emendations", fixed.emendations))
     if index:
-        contents.append(ContentsEntry("back", "index", "Index of Names"))
+        contents.append(ContentsEntry("back", "index", fixed.index_of_names))
 
     created, modified = document_dates(meta)
     authors = edition.authors or ((meta.editor,) if meta.editor else ())
@@ -447,7 +447,7 @@ def settle(book: Book, layout: PageMap) -> Book:
                               running_head=notes[0].running_head, notes=notes))
     padding = -(layout[BOOK_END] + 1) % book.signature if BOOK_END in layout.pages else 0
     return replace(book, note_groups=tuple(groups), padding=padding,
-                   index=settle_index(book.index, layout.pages, folios))
+                   index=settle_index(book.index, layout.pages, folios, fixed.index_note_mark))
 
 
 @dataclass(frozen=True)

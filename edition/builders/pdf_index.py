@@ -47,12 +47,14 @@ def index_entries(edition: m.Edition) -> tuple[IndexEntry, ...]:
                  for p in edition.persons if p.occurrences)
 
 
-def settle_index(entries: tuple[IndexEntry, ...], pages: dict[str, int], folios: Folios) -> tuple[IndexEntry, ...]:
-    """`entries` with their locators collapsed from the page of each mark."""
-    return tuple(replace(entry, pages=collapse(entry.marks, pages, folios)) for entry in entries)
+def settle_index(entries: tuple[IndexEntry, ...], pages: dict[str, int], folios: Folios,
+                 note_mark: str = "n") -> tuple[IndexEntry, ...]:
+    """`entries` with their locators collapsed from the page of each mark;
+    pages of the notes marked `note_mark` ("90n")."""
+    return tuple(replace(entry, pages=collapse(entry.marks, pages, folios, note_mark)) for entry in entries)
 
 
-def collapse(marks, pages: dict[str, int], folios: Folios) -> tuple[IndexPages, ...]:
+def collapse(marks, pages: dict[str, int], folios: Folios, note_mark: str = "n") -> tuple[IndexPages, ...]:
     """Runs of consecutive pages as one locator, text and notes apart:
     pages 3, 4, 5 of the text and 90 of the notes give "3–5, 90n"."""
     first_mark: dict[tuple[int, bool], str] = {}
@@ -65,7 +67,7 @@ def collapse(marks, pages: dict[str, int], folios: Folios) -> tuple[IndexPages, 
         run: list[int] = []
         for page in numbers + [None]:
             if run and (page is None or page != run[-1] + 1 or folios.is_front(page) != folios.is_front(run[0])):
-                label = folios.span(run[0], run[-1]) + ("n" if in_note else "")
+                label = folios.span(run[0], run[-1]) + (note_mark if in_note else "")
                 out.append(IndexPages(first_mark[(run[0], in_note)], label))
                 run = []
             if page is not None:
