@@ -95,12 +95,14 @@ def _kids(element):
 
 
 def _marked_sequences(page) -> list[tuple[str, object]]:
-    """Every marked-content sequence of `page`: (tag, MCID or None)."""
+    """Every marked-content sequence of `page`: (tag, its MCID, or its /Type, or None)."""
     found = []
     for operands, operator in pikepdf.parse_content_stream(page):
         if str(operator) == "BDC":
             properties = operands[1]
-            mcid = int(properties.MCID) if isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties else None
+            mcid = None
+            if isinstance(properties, pikepdf.Dictionary):
+                mcid = int(properties.MCID) if "/MCID" in properties else str(properties.get("/Type", "")) or None
             found.append((str(operands[0]), mcid))
         elif str(operator) == "BMC":
             found.append((str(operands[0]), None))
@@ -168,13 +170,15 @@ def test_notes_are_notes_with_ids(tagged):
 def test_furniture_is_artifact_and_all_content_is_tagged_or_artifact(tagged):
     for index, page in enumerate(tagged.pdf.pages):
         sequences = _marked_sequences(page)
-        mcids = [mcid for tag, mcid in sequences if mcid is not None]
+        mcids = [mcid for tag, mcid in sequences if isinstance(mcid, int)]
         assert len(mcids) == len(set(mcids))
         assert set(mcids) == {mcid for (p, mcid) in tagged.content if p == index}  # every MCID is in the tree
         assert _shown_text_outside_marked_content(page) == 0
-    # the running heads and folios: text in /Artifact sequences on the text pages, not in the tree
-    text_page = tagged.pdf.pages[max(page for page, _ in tagged.content)]
-    assert ("/Artifact", None) in _marked_sequences(text_page)
+    # the running heads and folios: text in /Artifact sequences on most pages, and not in the tree
+    pages = {page for page, _ in tagged.content}
+    furnished = [page for page in pages
+                 if ("/Artifact", "/Pagination") in _marked_sequences(tagged.pdf.pages[page])]
+    assert len(furnished) >= len(pages) / 2
     words = subprocess.run(["pdftotext", "-layout", str(tagged.path), "-"], capture_output=True, text=True,
                            check=True).stdout
     assert words  # the PDF is readable at all

@@ -86,7 +86,7 @@ class StructureTree:
     """Builds the tree of one PDF: `add_tags` has WeasyPrint's signature."""
 
     def __init__(self, words: dict[str, str]):
-        self.words = words  # "note", "back_to_note", "page": descriptions of links
+        self.words = words  # the descriptions of links: see _WORDS_EN
 
     # --- the entry point --------------------------------------------------------
 
@@ -281,7 +281,7 @@ class StructureTree:
             node["Alt"] = pydyf.String(element.get("alt") or "")
 
     def _kid(self, node, mcid: int):
-        if getattr(node, "page", self.page) == self.page:
+        if getattr(node, "page", None) == self.page:  # (the Document has no page: always a reference)
             return mcid
         # content of an element that began on an earlier page
         return pydyf.Dictionary({"Type": "/MCR", "Pg": self.page_refs[self.page], "MCID": mcid})
