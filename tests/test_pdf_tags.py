@@ -302,3 +302,16 @@ def test_source_date_epoch_makes_the_bytes_independent_of_harfbuzz_subset(tmp_pa
     assert written() == with_system
     with pikepdf.open(io.BytesIO(with_system)) as pdf:  # the screen profile: tagged, declared too
         assert "/StructTreeRoot" in pdf.Root and b'pdfuaid:part="1"' in pdf.Root.Metadata.read_bytes()
+
+
+def test_links_are_described_in_the_book_language():
+    from xml.etree.ElementTree import fromstring
+
+    from edition.builders.pdf_tags import StructureTree
+    from edition.locale import words
+
+    tree = StructureTree(words("de"))
+    tree.by_id = {}
+    assert tree.describe(fromstring('<a class="noteref" href="#n3">3</a>')) == "Anmerkung 3"
+    assert tree.describe(fromstring('<a class="index-page" href="#x"></a>'), "12n") == "Seite 12, in den Anmerkungen"
+    assert tree.describe(fromstring('<a href="#t">Ein <i>Brief</i></a>')) == "Ein Brief"
