@@ -73,6 +73,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "notes_all_ours": "All the notes are this edition’s.",
         "notes_all_texts": "The notes are the texts’ own.",
         "notes_intro": "Notes marked {label} are this edition’s; the others are the texts’ own.",
+        # what a tagged PDF's links say where they go (pdf_tags.py)
+        "link_note": "Note {number}",
+        "link_back_to_note": "Back to the text of note {number}",
+        "link_back_to_page": "Back to the page of note {number}",
+        "link_page": "Page {page}",
+        "link_page_in_notes": "Page {page}, in the notes",
+        "link_to_page": "Go to the page",
     },
     "de": {
         "note_abbr": "Anm.",
@@ -128,6 +135,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "notes_all_texts": "Die Anmerkungen stammen aus den Texten selbst.",
         "notes_intro": "Mit {label} bezeichnete Anmerkungen stammen von dieser Ausgabe, die übrigen aus den Texten "
                        "selbst.",
+        "link_note": "Anmerkung {number}",
+        "link_back_to_note": "Zurück zum Text der Anmerkung {number}",
+        "link_back_to_page": "Zurück zur Seite der Anmerkung {number}",
+        "link_page": "Seite {page}",
+        "link_page_in_notes": "Seite {page}, in den Anmerkungen",
+        "link_to_page": "Zur Seite",
     },
     "fr": {
         "note_abbr": "n.",
@@ -182,6 +195,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "notes_all_ours": "Toutes les notes sont de la présente édition.",
         "notes_all_texts": "Les notes sont celles des textes eux-mêmes.",
         "notes_intro": "Les notes marquées {label} sont de la présente édition\u202f; les autres sont celles des textes.",
+        "link_note": "Note {number}",
+        "link_back_to_note": "Retour au texte de la note {number}",
+        "link_back_to_page": "Retour à la page de la note {number}",
+        "link_page": "Page {page}",
+        "link_page_in_notes": "Page {page}, dans les notes",
+        "link_to_page": "Aller à la page",
     },
     "es": {
         "note_abbr": "n.",
@@ -235,6 +254,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "notes_all_ours": "Todas las notas son de esta edición.",
         "notes_all_texts": "Las notas son de los propios textos.",
         "notes_intro": "Las notas marcadas {label} son de esta edición; las demás, de los propios textos.",
+        "link_note": "Nota {number}",
+        "link_back_to_note": "Volver al texto de la nota {number}",
+        "link_back_to_page": "Volver a la página de la nota {number}",
+        "link_page": "Página {page}",
+        "link_page_in_notes": "Página {page}, en las notas",
+        "link_to_page": "Ir a la página",
     },
     "it": {
         "note_abbr": "n.",
@@ -288,6 +313,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "notes_all_ours": "Tutte le note sono di questa edizione.",
         "notes_all_texts": "Le note sono dei testi stessi.",
         "notes_intro": "Le note segnate {label} sono di questa edizione; le altre sono dei testi stessi.",
+        "link_note": "Nota {number}",
+        "link_back_to_note": "Torna al testo della nota {number}",
+        "link_back_to_page": "Torna alla pagina della nota {number}",
+        "link_page": "Pagina {page}",
+        "link_page_in_notes": "Pagina {page}, nelle note",
+        "link_to_page": "Vai alla pagina",
     },
     "ru": {
         "note_abbr": "прим.",
@@ -340,6 +371,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "notes_all_ours": "Все примечания принадлежат данному изданию.",
         "notes_all_texts": "Все примечания принадлежат самим текстам.",
         "notes_intro": "Примечания с пометкой {label} принадлежат данному изданию, остальные — самим текстам.",
+        "link_note": "Примечание {number}",
+        "link_back_to_note": "Назад к тексту примечания {number}",
+        "link_back_to_page": "Назад к странице примечания {number}",
+        "link_page": "Страница {page}",
+        "link_page_in_notes": "Страница {page}, в примечаниях",
+        "link_to_page": "Перейти на страницу",
     },
 }
 

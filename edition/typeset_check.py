@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 MM = 72 / 25.4
-BREAK = "\u2010"  # the hyphen WeasyPrint adds at a break (a hyphen of the text is U+002D)
+BREAKS = "-\u2010"  # a hyphen at a line's end: the print template makes the added ones U+002D (search finds
+# the word whole), so a compound broken at its own hyphen counts too (WeasyPrint's own is U+2010)
 SPACES = (" ", "\xa0")
 
 # Words the first PDF broke wrongly (issue 11), with the breaks a US
@@ -204,7 +205,7 @@ def _words_and_spaces(report: Report, pages, labels, known) -> None:
                 if ratio >= 2.5:
                     report.loose_25x.append((label, round(ratio, 2), line.text))
         following = flat[number + 1] if number + 1 < len(flat) else None
-        broken = (len(line.text) > 2 and line.text[-1] == BREAK and line.text[-2].isalpha()
+        broken = (len(line.text) > 2 and line.text[-1] in BREAKS and line.text[-2].isalpha()
                   and following is not None and following.text[:1].isalpha())
         if not broken:
             run = 0

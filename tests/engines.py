@@ -1,4 +1,4 @@
-"""The outside tools some tests run: Ace by DAISY (npm, in node_modules/) and
+"""The outside tools some tests run: Ace by DAISY and pdf.js (npm, in node_modules/) and
 Debian's chromium, both installed by tests/setup.sh (the README's test
 command). Without them those tests are skipped with the reason, except in CI
 (CI=true), where a missing tool is a failure: CI must not pass by skipping."""
@@ -50,6 +50,24 @@ def ace() -> Path:
     if not shutil.which("node"):
         missing("node")
     return ACE
+
+
+PDFJS = NODE_MODULES / "pdfjs-dist" / "legacy" / "web" / "pdf_viewer.mjs"
+PDFJS_FIND = REPO / "tests" / "pdfjs_find.mjs"
+
+
+def pdfjs_find(pdf: Path, words) -> dict[str, int]:
+    """How many times pdf.js's find controller (Firefox's PDF viewer) finds each word in `pdf`."""
+    import json
+    import subprocess
+
+    if not PDFJS.is_file():
+        missing("pdf.js (npm pdfjs-dist)")
+    if not shutil.which("node"):
+        missing("node")
+    out = subprocess.run(["node", str(PDFJS_FIND), str(pdf), *words], capture_output=True, text=True,
+                         check=True, timeout=120, cwd=REPO).stdout
+    return json.loads(out)
 
 
 def readium_css() -> Path:

@@ -85,10 +85,11 @@ def hyphenated_words(pdf_path: Path, source: str) -> list[tuple[int, str, str]]:
     return found
 
 
-def pdftotext(pdf_path: Path, page: int) -> str:
-    """Poppler's text of one page (0-based), in reading order, white space collapsed."""
+def pdftotext(pdf_path: Path, page: int | None = None) -> str:
+    """Poppler's text of one page (0-based) or of all, in reading order, white space collapsed."""
     import subprocess
 
-    out = subprocess.run(["pdftotext", "-f", str(page + 1), "-l", str(page + 1), str(pdf_path), "-"],
-                         capture_output=True, text=True, check=True).stdout
+    pages = ["-f", str(page + 1), "-l", str(page + 1)] if page is not None else []
+    out = subprocess.run(["pdftotext", *pages, str(pdf_path), "-"], capture_output=True, text=True,
+                         check=True).stdout
     return " ".join(out.split())

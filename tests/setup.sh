@@ -2,7 +2,7 @@
 # What the test suite needs besides Python packages, installed from the
 # project's own files: Debian's chromium (Ace and the rendering tests lay pages
 # out in it) and the npm packages of package-lock.json (Ace by DAISY, Readium
-# CSS). No browser is downloaded: Puppeteer and Playwright use /usr/bin/chromium.
+# CSS, pdf.js). No browser is downloaded: Puppeteer and Playwright use /usr/bin/chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -25,6 +25,7 @@ import pytest
 import edition
 from edition.builders.pdf import Press, file_identifier, lay_out_book, make_book, write_pdf
 from edition.typography import typeset
+from tests.engines import pdfjs_find
 from tests.helpers import MANIFEST, hyphenated_words, pdftotext, write_project
 
 REPO = Path(__file__).resolve().parents[1]
@@ -94,12 +95,14 @@ def _kids(element):
 
 
 def _marked_sequences(page) -> list[tuple[str, object]]:
-    """Every marked-content sequence of `page`: (tag, MCID or None)."""
+    """Every marked-content sequence of `page`: (tag, its MCID, or its /Type, or None)."""
     found = []
     for operands, operator in pikepdf.parse_content_stream(page):
         if str(operator) == "BDC":
             properties = operands[1]
-            mcid = int(properties.MCID) if isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties else None
+            mcid = None
+            if isinstance(properties, pikepdf.Dictionary):
+                mcid = int(properties.MCID) if "/MCID" in properties else str(properties.get("/Type", "")) or None
             found.append((str(operands[0]), mcid))
         elif str(operator) == "BMC":
             found.append((str(operands[0]), None))
@@ -167,13 +170,15 @@ def test_notes_are_notes_with_ids(tagged):
 def test_furniture_is_artifact_and_all_content_is_tagged_or_artifact(tagged):
     for index, page in enumerate(tagged.pdf.pages):
         sequences = _marked_sequences(page)
-        mcids = [mcid for tag, mcid in sequences if mcid is not None]
+        mcids = [mcid for tag, mcid in sequences if isinstance(mcid, int)]
         assert len(mcids) == len(set(mcids))
         assert set(mcids) == {mcid for (p, mcid) in tagged.content if p == index}  # every MCID is in the tree
         assert _shown_text_outside_marked_content(page) == 0
-    # the running heads and folios: text in /Artifact sequences on the text pages, not in the tree
-    text_page = tagged.pdf.pages[max(page for page, _ in tagged.content)]
-    assert ("/Artifact", None) in _marked_sequences(text_page)
+    # the running heads and folios: text in /Artifact sequences on most pages, and not in the tree
+    pages = {page for page, _ in tagged.content}
+    furnished = [page for page in pages
+                 if ("/Artifact", "/Pagination") in _marked_sequences(tagged.pdf.pages[page])]
+    assert len(furnished) >= len(pages) / 2
     words = subprocess.run(["pdftotext", "-layout", str(tagged.path), "-"], capture_output=True, text=True,
                            check=True).stdout
     assert words  # the PDF is readable at all
@@ -258,14 +263,18 @@ def test_document_language_title_and_print_boxes_kept(tagged):
 
 def found_whole(pdf_path, source: str, at_least: int) -> None:
     """Every word broken at a line's end is found whole by poppler (pdftotext
-    joins a line ending in U+002D to the next) and by pdf.js's find rule (its
-    find controller drops "X-\\n" before matching: web/pdf_find_controller.js)."""
+    joins a line ending in U+002D to the next) and by pdf.js's find controller
+    (run in node), as often as the source has it or more."""
     broken = hyphenated_words(pdf_path, source)
     assert len(broken) >= at_least
     for page, word, text in broken:
         assert "\u2010" not in text and "\u00ad" not in text  # the line-end hyphen is U+002D
         assert word in pdftotext(pdf_path, page), word
-        assert word in re.sub(r"(\S)-\n", r"\1", text), word
+    words = sorted({word for _, word, _ in broken}, key=len, reverse=True)[:12]  # pdf.js is slow: the longest
+    found = pdfjs_find(pdf_path, words)
+    everywhere = pdftotext(pdf_path).lower()
+    missed = [word for word in words if found[word] < everywhere.count(word.lower())]
+    assert not missed, f"pdf.js does not find every occurrence of {missed}"
 
 
 def test_hyphenated_words_are_found_whole_in_a_tagged_pdf(tagged):
@@ -293,3 +302,16 @@ def test_source_date_epoch_makes_the_bytes_independent_of_harfbuzz_subset(tmp_pa
     assert written() == with_system
     with pikepdf.open(io.BytesIO(with_system)) as pdf:  # the screen profile: tagged, declared too
         assert "/StructTreeRoot" in pdf.Root and b'pdfuaid:part="1"' in pdf.Root.Metadata.read_bytes()
+
+
+def test_links_are_described_in_the_book_language():
+    from xml.etree.ElementTree import fromstring
+
+    from edition.builders.pdf_tags import StructureTree
+    from edition.locale import words
+
+    tree = StructureTree(words("de"))
+    tree.by_id = {}
+    assert tree.describe(fromstring('<a class="noteref" href="#n3">3</a>')) == "Anmerkung 3"
+    assert tree.describe(fromstring('<a class="index-page" href="#x"></a>'), "12n") == "Seite 12, in den Anmerkungen"
+    assert tree.describe(fromstring('<a href="#t">Ein <i>Brief</i></a>')) == "Ein Brief"

@@ -555,7 +555,7 @@ class PdfBuilder(Builder):
 def write_pdf(document, folios: Folios, metadata: m.Metadata, book: Book) -> bytes:
     """The PDF of a laid-out `document`, finished (page labels, producer …),
     reproducible, and in the print profile ready for a press."""
-    tags = tagging() if metadata.tagged_pdf else contextlib.nullcontext()
+    tags = tagging(book.words) if metadata.tagged_pdf else contextlib.nullcontext()
     with _portable_subsets(bool(os.environ.get("SOURCE_DATE_EPOCH", "").strip())), _font_timestamps_from(metadata), \
             tags:
         data = document.write_pdf(
