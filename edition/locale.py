@@ -465,5 +465,9 @@ def page_ranges(text: str, fixed: Words) -> str:
     the edition's language). Only a range of numbers after the language's
     abbreviation for page or pages is touched: "Vol. 5-6" or "1926-27" stay."""
     abbreviations = "|".join(re.escape(a) for a in sorted({fixed.page, fixed.pages}, key=len, reverse=True))
-    return re.sub(rf"(?<!\w)(?:{abbreviations})\s?(\d+)\s?[-\u2010\u2013]\s?(\d+)(?!\d)",
-                  lambda match: f"{fixed.pages}\xa0{match.group(1)}\u2013{match.group(2)}", text)
+    pattern = re.compile(rf"(?<!\w)(?:{abbreviations})\s?(\d+)\s?[-\u2010\u2013]\s?(\d+)(?!\d)")
+    # A quotation ("as cited by the copy (“…, p. 44-46”)") is the witness's words: left as they are.
+    pieces = re.split(r"(“[^”]*”|«[^»]*»|„[^“”]*[“”])", text)
+    return "".join(piece if index % 2 else
+                   pattern.sub(lambda match: f"{fixed.pages}\xa0{match.group(1)}\u2013{match.group(2)}", piece)
+                   for index, piece in enumerate(pieces))

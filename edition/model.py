@@ -394,3 +394,34 @@ def block_plain_text(block) -> str:
     if isinstance(block, Preformatted):
         return block.text
     return ""
+
+
+def emendations_in(blocks) -> dict[str, "Emendation"]:
+    """The emendations shown in `blocks`, by correction id, in reading order."""
+    found: dict[str, Emendation] = {}
+
+    def inlines(nodes):
+        for node in nodes:
+            if isinstance(node, Emendation):
+                found.setdefault(node.correction_id, node)
+            if isinstance(node, CONTAINER_INLINES):
+                inlines(node.children)
+
+    def walk(items):
+        for block in items:
+            if isinstance(block, (Paragraph, Heading)):
+                inlines(block.children)
+            elif isinstance(block, (BlockQuote, Division, ListItem)):
+                walk(block.blocks)
+            elif isinstance(block, ListBlock):
+                walk(block.items)
+
+    walk(blocks)
+    return found
+
+
+def corrections_in_reading_order(text: "Text") -> tuple["Correction", ...]:
+    """A text's corrections in the order their emendations stand in it (the
+    manifest may list them in any order); any not shown come last."""
+    order = {correction_id: n for n, correction_id in enumerate(emendations_in(text.blocks))}
+    return tuple(sorted(text.corrections, key=lambda c: order.get(c.id, len(order))))

@@ -512,17 +512,25 @@ def test_both_kinds_of_note_are_in_the_small_case(parts):
 def test_emendations_list_every_correction_with_its_place_and_reason(book):
     page = book.xml("emendations.xhtml")
     entries = page.findall(".//x:li", NS)
-    assert len(entries) == len(book.edition.corrections) > 0
-    for entry, (text, correction) in zip(entries, book.edition.corrections):
+    corrections = {correction.id: (text, correction) for text, correction in book.edition.corrections}
+    assert len(entries) == len(corrections) > 0
+    listed = []
+    for entry in entries:
         link = entry.find("x:p[@class='place']/x:a", NS)
         target, fragment = urldefrag(link.get("href"))
-        assert (target, fragment) == (f"{text.id}.xhtml", correction.id)
+        text, correction = corrections[fragment]
+        assert target == f"{text.id}.xhtml"
+        listed.append((target, fragment))
         place = book.xml(target).find(f".//*[@id='{fragment}']", NS)
         assert place is not None and place.get("class") == "emendation"
         words = words_of(entry)
         assert f"Source: {' '.join(correction.find.split())}" in words
         if correction.reason:
             assert f"Reason: {correction.reason.rstrip('.')}" in words
+    # each text's entries in the order their places stand in the text (the manifest may list them in any order)
+    for target in dict.fromkeys(t for t, _ in listed):
+        in_text = [e.get("id") for e in book.xml(target).iter() if e.get("class") == "emendation"]
+        assert [f for t, f in listed if t == target] == [i for i in in_text if (target, i) in listed]
 
 
 # --- metadata -----------------------------------------------------------------

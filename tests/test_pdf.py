@@ -221,7 +221,9 @@ def test_note_marks_and_notes_link_to_each_other(sample):
 def test_emendations_list_every_correction_with_its_page(sample):
     listing = " ".join(sample.words(i) for i in range(sample.page_of("emendations"), sample.page_of("colophon")))
     position = 0
-    for text, correction in sample.edition.corrections:
+    # each text's entries in the order of their pages (the manifest may list them in any order)
+    for correction in [c for text in sample.edition.front + sample.edition.texts
+                       for c in sorted(text.corrections, key=lambda c: sample.page_of(c.id))]:
         page = sample.label(sample.page_of(correction.id))
         entry = f"{page} {correction.replace}] {correction.find}"
         found = listing.find(entry, position)

@@ -107,6 +107,8 @@ def test_page_ranges_in_source_lines():
     assert page_ranges("Vol. 3, 1930-1931, p. 44-46", words("en")) == "Vol. 3, 1930-1931, pp.\xa044\u201346"
     assert page_ranges("Vol. 5-6, pp. 1 & 2", words("en")) == "Vol. 5-6, pp. 1 & 2"
     assert page_ranges("S. 4-6", words("de")) == "S.\xa04\u20136"
+    quoted = "as the copy cites it (“New York 1973, p. 44-46”)"  # a quotation is the witness's own words
+    assert page_ranges(f"p. 1-2, {quoted}", words("en")) == f"pp.\xa01\u20132, {quoted}"
 
 
 def _page_text(path, index):
@@ -163,6 +165,32 @@ def test_tracked_small_caps_keep_the_apostrophe_close(sample):
     before, apostrophe, after_s = chars[index - 1], chars[index], chars[index - 2]
     assert apostrophe["x0"] - before["x1"] < 0.3  # no tracking before the apostrophe
     assert before["x0"] - after_s["x1"] > 0.5  # but between the letters
+
+
+def test_no_note_mark_opens_a_line(sample):
+    """A note mark (a link to a note) stays with the word or punctuation
+    before it: some of the line's text stands to its left."""
+    import re
+
+    import pdfplumber
+
+    _, path, _ = sample
+    marks = 0
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            chars = [c for c in page.chars if c["text"].strip()]
+            for link in page.annots:
+                if not re.search(rb"-note-\d+$", link["data"].get("Dest") or b""):
+                    continue
+                inside = [c for c in chars if c["x0"] >= link["x0"] - 0.5 and c["x1"] <= link["x1"] + 0.5
+                          and c["top"] >= link["top"] - 0.5 and c["bottom"] <= link["bottom"] + 0.5]
+                if not inside:
+                    continue
+                marks += 1
+                left = [c for c in chars if c["x1"] <= link["x0"] + 0.5
+                        and abs(c["bottom"] - inside[0]["bottom"]) < 0.5 * inside[0]["size"]]
+                assert left, f"page {page.page_number}: note mark {''.join(c['text'] for c in inside)} opens a line"
+    assert marks > 100  # the sample's marks were found
 
 
 def test_a_long_emendation_group_repeats_its_heading(sample):

@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from .. import model as m
 from ..errors import BuildFailed
-from ..locale import long_date, shown_date, words
+from ..locale import long_date, page_ranges, shown_date, words
 from ..render import HtmlRenderer, make_env, plain
 from ..stylesheet import checked, epub_media_type
 from ..typography import typeset
@@ -593,7 +593,8 @@ class _BookWriter:
             id=text.id, title=meta.title, subtitle=meta.subtitle, authors=join_names(meta.authors),
             date_iso="" if front else meta.date,
             date="" if front else shown_date(meta.date, meta.date_text, self.meta.language),
-            source="" if front else meta.source, extract=meta.extract, epub_type=epub_type, role=role,
+            source="" if front else page_ranges(meta.source, self.words), extract=meta.extract,
+            epub_type=epub_type, role=role,
             headnote=self.renderer.blocks(text.headnote), body=self.renderer.blocks(text.blocks),
             apparatus_lang=self.meta.language if self.lang_if_other(text) else "")
         page = Page(meta.title, self.lang(text), "frontmatter" if front else "bodymatter")
@@ -612,7 +613,7 @@ class _BookWriter:
         sources = tuple(
             SourceView(title=t.meta.title, href=href_of(t), authors=join_names(t.meta.authors),
                        date=shown_date(t.meta.date, t.meta.date_text, meta.language),
-                       source=sentence(t.meta.source),
+                       source=sentence(page_ranges(t.meta.source, self.words)),
                        transcription=sentence(t.meta.transcription), extract=t.meta.extract,
                        lang=self.lang_if_other(t))
             for t in self.edition.texts)
@@ -652,14 +653,14 @@ class _BookWriter:
     def emendation_groups(self) -> tuple[EmendationGroup, ...]:
         groups = []
         for text in self.emended:
-            shown = emendations_in(text.blocks)
+            shown = m.emendations_in(text.blocks)
             items = tuple(
                 EmendationView(id=f"{c.id}-entry", href=f"{href_of(text)}#{c.id}", context=c.context,
                                source_reading=shown[c.id].original if c.id in shown else c.find,
                                emended=self.renderer.inlines(shown[c.id].children) if c.id in shown
                                else Markup.escape(c.replace),
                                reason=c.reason.rstrip("."))
-                for c in text.corrections)
+                for c in m.corrections_in_reading_order(text))
             groups.append(EmendationGroup(f"emendations-{text.id}", text.meta.title, href_of(text),
                                           self.lang_if_other(text), items))
         return tuple(groups)
@@ -803,27 +804,3 @@ def sentence(words: str) -> str:
     """`words` ending with a full stop, unless they end with punctuation already."""
     words = words.strip()
     return words if not words or words[-1] in ".!?…" else words + "."
-
-
-def emendations_in(blocks) -> dict[str, m.Emendation]:
-    """The emendations of a text by correction id, to show each as the text does."""
-    found: dict[str, m.Emendation] = {}
-
-    def inlines(nodes):
-        for node in nodes:
-            if isinstance(node, m.Emendation):
-                found[node.correction_id] = node
-            if isinstance(node, m.CONTAINER_INLINES):
-                inlines(node.children)
-
-    def walk(items):
-        for block in items:
-            if isinstance(block, (m.Paragraph, m.Heading)):
-                inlines(block.children)
-            elif isinstance(block, (m.BlockQuote, m.Division, m.ListItem)):
-                walk(block.blocks)
-            elif isinstance(block, m.ListBlock):
-                walk(block.items)
-
-    walk(blocks)
-    return found

@@ -240,7 +240,9 @@ class PrintRenderer(HtmlRenderer):
             self.in_heading = False
 
     def note_ref(self, node: m.NoteRef) -> Markup:
-        return Markup('<a class="noteref" id="%s" href="#%s">%d</a>') % (node.ref_id, node.note_id, node.number)
+        """The mark, joined to the word or punctuation before it (U+2060, which
+        draws nothing): it never opens a line."""
+        return Markup('\u2060<a class="noteref" id="%s" href="#%s">%d</a>') % (node.ref_id, node.note_id, node.number)
 
     def note(self, note: m.Note) -> tuple[Markup, Markup]:
         """An endnote as (the words of its first paragraph, its other blocks):
@@ -249,24 +251,6 @@ class PrintRenderer(HtmlRenderer):
         if blocks and isinstance(blocks[0], m.Paragraph):
             return self.inlines(blocks[0].children), self.blocks(blocks[1:])
         return Markup(""), self.blocks(blocks)
-
-
-def _inline_nodes(blocks):
-    """Every inline node of `blocks`, depth first, in reading order."""
-    for block in blocks:
-        if isinstance(block, (m.Paragraph, m.Heading)):
-            yield from _walk_inlines(block.children)
-        elif isinstance(block, (m.BlockQuote, m.Division, m.ListItem)):
-            yield from _inline_nodes(block.blocks)
-        elif isinstance(block, m.ListBlock):
-            yield from _inline_nodes(block.items)
-
-
-def _walk_inlines(inlines):
-    for node in inlines:
-        yield node
-        if isinstance(node, m.CONTAINER_INLINES):
-            yield from _walk_inlines(node.children)
 
 
 def tracked(words: str) -> Markup:
@@ -356,9 +340,9 @@ def make_book(edition: m.Edition, profile: str, renderer: PrintRenderer | None =
     for text in edition.front + edition.texts:
         if not text.corrections:
             continue
-        shown = {node.correction_id: node for node in _inline_nodes(text.blocks) if isinstance(node, m.Emendation)}
+        shown = m.emendations_in(text.blocks)
         items = tuple(EmendationView(c.id, renderer.inlines(shown[c.id].children), shown[c.id].original, c.reason)
-                      for c in text.corrections)
+                      for c in m.corrections_in_reading_order(text))
         emendation_groups.append(EmendationGroup(typographic(text.meta.title), text.id in front_ids, items))
 
     contents = [ContentsEntry("front", t.id, t.title, roman=True) for t in front]
