@@ -297,7 +297,7 @@ def test_epub_note_links_the_name_to_its_register_entry(epub):
     assert [span.get("class") for span in refs[0].iter(f"{{{XHTML_NS}}}span")] == ["person-ref-sign", "index-mark"]
     assert "person-abel-karl" in ids_in(epub, "persons.xhtml")
     keys = ["".join(p.itertext()) for p in notes.iter(f"{{{XHTML_NS}}}p") if p.get("class") == "key"]
-    assert "A name led by an arrow (→) links to its entry in the Persons Named in the Texts." in keys
+    assert "A name led by an arrow (→) links to its entry in Persons Named in the Texts." in keys
 
 
 # --- the PDF ----------------------------------------------------------------------
@@ -346,7 +346,7 @@ def test_pdf_note_refers_to_the_register_and_its_page(pdf):
 
     register, notes = page_of("persons"), page_of("notes")
     words = " ".join(pdf.pages[notes].extract_text().split())
-    assert f"has its entry in the Persons Named in the Texts, p. {pdf.page_labels[register]}." in words
+    assert f"has an entry in Persons Named in the Texts (p. {pdf.page_labels[register]})." in words
     assert "→Abel see the register" in words
     links = [a.get_object() for a in pdf.pages[notes].get("/Annots", [])]
     targets = {pdf.get_destination_page_number(pdf.named_destinations[str(a["/Dest"])]) if "/Dest" in a
