@@ -384,3 +384,18 @@ def test_hyphenated_words_are_found_whole(sample):
 
     source = "\n".join(path.read_text(encoding="utf-8") for path in (REPO / "texts").glob("*.md"))
     found_whole(sample.path, source, at_least=50)
+
+
+def test_tracked_small_caps_are_found_as_words(sample):
+    """Titles and running heads in letter-spaced small caps read as words
+    (poppler takes wider tracking for spaces: "T he Degener ated")."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils' pdftotext is not installed")
+    text = subprocess.run(["pdftotext", str(sample.path), "-"], capture_output=True, text=True, check=True).stdout
+    versos = sum(1 for i in range(sample.page_of("body-start"), sample.page_of("notes")) if i % 2)
+    title = sample.edition.metadata.title.replace("'", "\u2019")
+    assert text.count(title) >= versos // 2  # the title page and the versos' running heads
+    assert "List of Emendations" in text and "Leon Trotsky" in text
