@@ -468,3 +468,16 @@ def test_register_and_index_speak_the_edition_language(tmp_path):
     assert german.register in nav and german.index_of_names in nav and "Index of Names" not in nav
     labels = [a.text for a in index.iter() if a.get(f"{{{EPUB_NS}}}type") == "index-locator"]
     assert any(label.startswith("Anm.\u00a0") for label in labels) and not any(label.startswith("n.") for label in labels)
+
+
+def test_a_page_that_opens_with_the_apparatus_is_placed_at_the_texts_first_words():
+    """A page may open with the end of a source line (set after the headnote
+    in print, not part of the texts): its marker goes where the text's words
+    on it begin, not to the next page."""
+    from edition.builders.pagemap import _find, letters
+
+    stream, _ = letters("An earlier paragraph ends here. What constitutes the basis of the regime in the USSR? "
+                        "Let us recount the essential elements.")
+    page = "York 1973, p. 44-46”). Copied from a reprint site. What constitutes the basis of the regime in the USSR?"
+    assert _find(page, stream, 0) == stream.index("whatconstitutes")
+    assert _find("Words that no text of the edition holds at all, not one of them, anywhere.", stream, 0) is None

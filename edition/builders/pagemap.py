@@ -29,6 +29,7 @@ from ..annotate import replace_unit, units_of
 from ..persons import mark_at
 
 PROBE_LETTERS = 40  # how many letters of a page's beginning are matched
+MAX_SKIPPED_WORDS = 60  # how many words at a page's head may be the apparatus's, not the text's
 
 
 def letters(words: str) -> tuple[str, list[int]]:
@@ -159,9 +160,11 @@ def _place(text: m.Text, beginnings, first: int, end: int):
 def _find(words: str, stream: str, start: int) -> int | None:
     """Where the page that begins with `words` begins in `stream`, searching
     from `start`; a first word that does not match is taken for the end of a
-    word hyphenated across the pages and dropped."""
+    word hyphenated across the pages and dropped. A page that opens with words
+    the texts do not hold (the end of a source line, which the PDF sets after
+    the headnote) is placed at the first of its words they do hold."""
     tokens = words.split()
-    for skip in range(min(2, len(tokens))):
+    for skip in range(min(MAX_SKIPPED_WORDS, len(tokens))):
         probe, _ = letters(" ".join(tokens[skip:]))
         probe = re.sub(r"\d", "", probe)[:PROBE_LETTERS]
         if len(probe) < 8:
