@@ -5,6 +5,7 @@ on scaled editions of the sample, against pandoc and plain WeasyPrint.
     python bench/run.py                # K = 1, 10, 40; writes bench/RESULTS.md and bench/results.png
     python bench/run.py --k 1 --repeat 1 --output /tmp/quick.md     # a quick look
     python bench/run.py --pdf-k 1,10   # the PDF only at these K (at K=40 it takes minutes)
+    python bench/run.py --pdf-repeat 1 # each PDF build once (the EPUB builds --repeat times)
     python bench/run.py --paired 5     # only the K=1 PDF against plain WeasyPrint, 5 interleaved pairs
 
 A scaled edition is the sample's five texts, with their headnotes, notes and
@@ -251,11 +252,18 @@ class Row:
     anchor: Sample | None = None
 
 
-def run(ks: list[int], pdf_ks: list[int], repeat: int, say) -> tuple[list[Row], dict]:
+def run(ks: list[int], pdf_ks: list[int], repeat: int, say, pdf_repeat: int | None = None,
+        both: bool = True) -> tuple[list[Row], dict]:
+    pdf_repeat = pdf_repeat or repeat
     rows: list[Row] = []
     extra: dict = {}
     with tempfile.TemporaryDirectory(prefix="edition-bench-") as temporary:
         folder = Path(temporary)
+        if both:  # what `edition build` does by default, and what the commit hook times (40 s at most)
+            say("the sample: EPUB and PDF")
+            rows.append(Row("EPUB+PDF (the sample)", 1,
+                            repeated(pdf_repeat, lambda: fresh_build(ROOT / "manifest.yaml", folder / "sample",
+                                                                     "all"))))
         for k in ks:
             manifest = scaled_edition(k, folder / f"k{k}")
             out = folder / f"out{k}"
@@ -266,12 +274,12 @@ def run(ks: list[int], pdf_ks: list[int], repeat: int, say) -> tuple[list[Row], 
             rows.append(Row("EPUB", k, epub, anchor_name="pandoc", anchor=pandoc))
             if k in pdf_ks:
                 say(f"K={k}: PDF")
-                pdf = repeated(repeat, lambda: fresh_build(manifest, out, "pdf"))
+                pdf = repeated(pdf_repeat, lambda: fresh_build(manifest, out, "pdf"))
                 pages = pdf_pages(next(out.glob("*.pdf")))
                 html = folder / f"final{k}.html"
                 final_html(manifest, html)
                 say(f"K={k}: plain WeasyPrint")
-                plain = repeated(repeat, lambda: plain_weasyprint(html, folder))
+                plain = repeated(pdf_repeat, lambda: plain_weasyprint(html, folder))
                 rows.append(Row("PDF", k, pdf, pages, "plain WeasyPrint", plain))
         k = max(ks)
         manifest = folder / f"k{k}" / "manifest.yaml"
@@ -280,8 +288,9 @@ def run(ks: list[int], pdf_ks: list[int], repeat: int, say) -> tuple[list[Row], 
         for fmt in ["epub"] + (["pdf"] if k in pdf_ks else []):
             say(f"K={k}: {fmt} rebuilds after a correction")
             fresh_build(manifest, out, fmt)
-            cli = cli_rebuild(manifest, out, fmt, corrected, repeat)
-            watch = watch_rebuild(manifest, out, fmt, corrected, repeat)
+            times = repeat if fmt == "epub" else pdf_repeat
+            cli = cli_rebuild(manifest, out, fmt, corrected, times)
+            watch = watch_rebuild(manifest, out, fmt, corrected, times)
             full = next(r.ours for r in rows if r.work == fmt.upper() and r.k == k)
             extra[fmt] = {"k": k, "cli": cli, "watch": watch, "full": full}
     return rows, extra
@@ -341,12 +350,14 @@ def fit_per_page(rows: list[Row]) -> str:
             f"page, on top of {offset:.1f} s and {base:.0f} MiB.")
 
 
-def report(rows: list[Row], extra: dict, repeat: int, load: tuple, plot: str) -> str:
+def report(rows: list[Row], extra: dict, repeat: int, load: tuple, plot: str, pdf_repeat: int | None = None,
+           no_pdf: list[int] = ()) -> str:
     lines = [
         "# Benchmark results",
         "",
         f"`python bench/run.py` — {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, "
-        f"median of {repeat} run(s) each.",
+        f"median of {repeat} run(s) each" + (f" ({pdf_repeat} of each PDF build)" if pdf_repeat else "") + "."
+        + (f" The PDF was not built at K = {', '.join(map(str, no_pdf))} in this run." if no_pdf else ""),
         "",
         f"- Machine: {machine()}; load average {load[0]:.2f} / {load[1]:.2f} when the run began.",
         f"- Versions: {versions()}.",
@@ -361,9 +372,9 @@ def report(rows: list[Row], extra: dict, repeat: int, load: tuple, plot: str) ->
     for r in rows:
         a = r.anchor
         ratio = f"**{r.ours.wall / a.wall:.2f}**" if a else ""
+        anchor = f"{r.anchor_name} | {a.wall:.2f} s | {a.cpu:.2f} s | {a.peak:.0f} MiB" if a else " | | |"
         lines.append(f"| {r.work} | {r.k} | {r.pages or ''} | {r.ours.wall:.2f} s | {r.ours.cpu:.2f} s | "
-                     f"{r.ours.peak:.0f} MiB | {r.anchor_name} | {a.wall:.2f} s | {a.cpu:.2f} s | {a.peak:.0f} MiB "
-                     f"| {ratio} |")
+                     f"{r.ours.peak:.0f} MiB | {anchor} | {ratio} |")
     if extra:
         lines += ["", "Rebuild after a one-word correction in one text (the parse cache and outputs of the "
                   "build before are there):", "",
@@ -475,6 +486,8 @@ def main() -> None:
     parser.add_argument("--pdf-k", type=numbers, default=None,
                         help="sizes at which to build the PDF too (default: all of --k)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each build (default 3)")
+    parser.add_argument("--pdf-repeat", type=int, default=None, help="runs of each PDF build (default: --repeat)")
+    parser.add_argument("--no-both", action="store_true", help="skip the sample built in both formats")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "RESULTS.md")
     parser.add_argument("--paired", type=int, metavar="N",
                         help="only compare the K=1 PDF with plain WeasyPrint, in N interleaved pairs")
@@ -484,10 +497,11 @@ def main() -> None:
         return
     pdf_ks = args.k if args.pdf_k is None else args.pdf_k
     load = os.getloadavg()
-    rows, extra = run(sorted(args.k), pdf_ks, args.repeat, lambda line: print(line, file=sys.stderr, flush=True))
+    rows, extra = run(sorted(args.k), pdf_ks, args.repeat, lambda line: print(line, file=sys.stderr, flush=True),
+                      args.pdf_repeat, not args.no_both)
     picture = args.output.with_name("results.png")
     shown = picture.name if plot(rows, picture) else ""
-    text = report(rows, extra, args.repeat, load, shown)
+    text = report(rows, extra, args.repeat, load, shown, args.pdf_repeat, sorted(set(args.k) - set(pdf_ks)))
     # The hand-written reading of the numbers, if the file has one, is kept.
     with contextlib.suppress(OSError):
         previous = args.output.read_text(encoding="utf-8")

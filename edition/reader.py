@@ -155,9 +155,25 @@ def _text_meta(data, path: str, problems: Collector, default_language: str) -> m
 
 
 def parse_blocks(markdown: str, path: str, line_offset: int, problems: Collector) -> tuple[m.Block, ...]:
-    """Block Markdown without notes (editorial notes, headnotes)."""
+    """Block Markdown without notes (editorial notes, headnotes). A process
+    that loads an edition again (`edition watch`) parses again only the
+    notes that changed or moved: the blocks of a sound note are kept, by its
+    words and place (the blocks carry their locations), in `_PARSED`."""
+    key = (markdown, path, line_offset)
+    blocks = _PARSED.get(key)
+    if blocks is not None:
+        return blocks
+    before = len(problems.diagnostics)
     blocks, notes = _parse_body(markdown, path, line_offset, problems, id_prefix="", allow_notes=False)
+    if len(problems.diagnostics) == before:  # a note with problems is parsed (and reported) every time
+        if len(_PARSED) >= MAX_PARSED:
+            _PARSED.clear()
+        _PARSED[key] = blocks
     return blocks
+
+
+_PARSED: dict[tuple[str, str, int], tuple[m.Block, ...]] = {}
+MAX_PARSED = 50_000  # notes and headnotes: a few times the largest edition's
 
 
 def parse_inlines(markdown: str, where: Location, problems: Collector) -> tuple[m.Inline, ...]:

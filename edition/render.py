@@ -101,7 +101,7 @@ class HtmlRenderer:
 
     # --- entry points ---
     def blocks(self, blocks) -> Markup:
-        return Markup("\n").join(self.block(b) for b in blocks)
+        return joined("\n", [self.block(b) for b in blocks])
 
     def inlines(self, inlines) -> Markup:
         out, mark = [], None  # an index mark waiting for the word it stands before
@@ -119,7 +119,7 @@ class HtmlRenderer:
                 out.append(self.inline(node))
         if mark is not None:
             out.append(self.index_mark(mark))
-        return Markup("").join(out)
+        return joined("", out)
 
     def named_word(self, mark: m.IndexMark, word: Markup) -> Markup:
         """The first word of a name, holding the index's target: an empty
@@ -206,6 +206,13 @@ class HtmlRenderer:
     def index_mark(self, node: m.IndexMark) -> Markup:
         """Where a person is named: the target of the index of names."""
         return Markup('<span class="index-mark" id="%s"></span>') % node.id
+
+
+def joined(separator: str, parts: list) -> Markup:
+    """`Markup(separator).join(parts)`, without escaping again what is
+    markup already (every part, as a rule: escaping each costs more than
+    rendering it)."""
+    return Markup(separator.join(part if isinstance(part, Markup) else escape(part) for part in parts))
 
 
 def _method_name(node) -> str:

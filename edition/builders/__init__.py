@@ -78,7 +78,7 @@ def build_all(edition: Edition, output_dir: Path, formats: tuple[str, ...], opti
         except OSError as error:
             raise BuildFailed(f"{builder.target(edition, output_dir)}: not built: {error}") from None
         by_format[name] = (builder.target(edition, output_dir), data)
-        if name == "pdf" and "epub" in formats:
+        if name == "pdf" and "epub" in formats and getattr(builder, "last_layout", None) is not None:
             from .pagemap import PrintedPages
 
             printed = PrintedPages.of(builder.last_layout)
