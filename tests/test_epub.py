@@ -22,6 +22,7 @@ from edition import model as m
 from edition.builders import BuildOptions
 from edition.builders.epub import EpubBuilder, EpubRenderer
 from edition.errors import BuildFailed
+from edition.locale import page_ranges, words
 from edition.typography import typeset
 
 from .helpers import MANIFEST, ONE_NOTE, write_project
@@ -337,7 +338,8 @@ def test_each_text_opens_with_title_author_date_and_source(sample):
         assert header.findtext("x:p[@class='byline']", namespaces=NS) == " and ".join(text.meta.authors)
         time = header.find("x:p[@class='date']/x:time", NS)
         assert time.get("datetime") == text.meta.date and time.text
-        assert "".join(header.find("x:p[@class='source']", NS).itertext()) == f"Source: {text.meta.source}"
+        source = page_ranges(text.meta.source, words(sample.edition.metadata.language))  # "pp. 44–46", as in print
+        assert "".join(header.find("x:p[@class='source']", NS).itertext()) == f"Source: {source}"
         assert (header.find("x:p[@class='extract']", NS) is not None) == text.meta.extract
     assert any(text.meta.extract for text in sample.edition.texts)
 
