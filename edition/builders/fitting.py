@@ -16,12 +16,15 @@ builder-side, on the first layout of the book:
    a page turn). It starts and ends between words.
 3. `fit(press, document, html)` sets every window again in one small side
    document, in each style of a round of `ROUNDS`, inside copies of the
-   paragraph's ancestors (same width, same inherited style), the text
-   before and after the window hidden. A style is kept when the window
-   takes the same lines (so no page of the book changes and the rest of
-   the paragraph is set as before) and has fewer faults. A window whose
-   plain copy does not reproduce the book's lines (generated content, say)
-   is left alone.
+   paragraph's ancestors (same width, same inherited style), without the
+   text before and after the window (but the word after it, which did not
+   fit). A style is kept when the window takes the same lines and ends with
+   the same word (so no page of the book changes and the rest of the
+   paragraph is set as before) and has fewer faults. A window on a line
+   with generated text (a note's page number), which the copies cannot
+   show, is left alone. The windows a round does not mend are widened and
+   tried in the next. Each line costs a few milliseconds of layout, so the
+   side document holds only the windows, never whole paragraphs.
 4. `apply(html, choices)` wraps each chosen window's words in the book's
    HTML in `<span style=…>`; paragraphs are found by their order among the
    `FITTED` start tags, words by counting the characters that are neither
@@ -39,20 +42,25 @@ from dataclasses import dataclass, replace
 
 LOOSE = 2.0  # word spaces of this many normal spaces or more make a loose line
 FITTED = ("p", "li")  # the blocks whose lines are fitted
-BEFORE = 2  # a window starts this many lines before its fault
-# The styles tried, one round at a time (the second only for the windows the
-# first did not mend): letter-spacing within ±1 % of the type size, word
-# spaces at most 5 % of an em tighter.
+BEFORE = 1  # a window starts this many lines before its fault, and is widened by twice as many each round
+# The styles tried, one round at a time, each round only for the windows the
+# last did not mend, widened: letter-spacing within ±1 % of the type size
+# (more often opening a line a little than closing one helps: it pushes a
+# word down onto the loose line), word spaces at most 5 % of an em tighter.
 ROUNDS = (
     ("letter-spacing:0.005em", "letter-spacing:0.01em"),
-    ("letter-spacing:-0.005em", "letter-spacing:-0.01em", "word-spacing:-0.05em"),
+    ("letter-spacing:0.005em", "letter-spacing:0.01em", "letter-spacing:-0.01em"),
+    ("letter-spacing:0.005em", "letter-spacing:0.01em", "word-spacing:-0.05em"),
 )
-# The side document: no page breaks, running strings or bookmarks of its own.
+# The side document: no page breaks, running strings or bookmarks of its own,
+# and no generated text in the copies (a window after a paragraph's first
+# line must not show a note's page number, say).
 SIDE_CSS = """
 * { break-before: auto !important; break-after: auto !important; page: auto !important;
     string-set: none !important; bookmark-level: none !important; }
+[data-fit] *::before, [data-fit] *::after { content: none !important; }
+[data-fit] :empty { display: none !important; }
 """
-HIDDEN = "display:none"
 _START_TAG = re.compile(r"<(%s)(?=[\s>/])" % "|".join(FITTED))
 _TOKEN = re.compile(r"<[^>]*>|&#?\w+;|[^<&]|&", re.S)
 _IGNORED = " \t\r\n\u00ad\u2010"  # not counted: white space, soft hyphens, the hyphen added at a break
@@ -67,6 +75,7 @@ class SetLine:
     broken: bool  # ends in a broken word
     turn: bool = False  # the last line of a recto: the reader turns the page after it
     indent: str = ""  # the paragraph's text-indent (CSS)
+    generated: bool = False  # holds generated text (a note's page number), which the copies leave out
 
     @property
     def size(self) -> int:
@@ -113,7 +122,7 @@ class _Spaces:
 
 def _set_line(line, spaces: _Spaces) -> SetLine:
     texts = list(_texts(line))
-    text = "".join(box.text for box in texts).rstrip()
+    text = "".join(box.text for box in texts if "::" not in box.element_tag).rstrip()  # generated text left out
     ratio = 1.0
     stretched = [box for box in texts if box.justification_spacing and (" " in box.text or "\xa0" in box.text)]
     if stretched:
@@ -124,7 +133,8 @@ def _set_line(line, spaces: _Spaces) -> SetLine:
             ratio = (normal + letter + style["word_spacing"] + stretched[0].justification_spacing) / normal
     broken = len(text) > 1 and text[-1] in "\u2010\u00ad-" and text[-2].isalpha()
     indent = line.style["text_indent"]
-    return SetLine(text, ratio, broken, indent=f"{indent.value}{indent.unit or 'px'}")
+    return SetLine(text, ratio, broken, indent=f"{indent.value}{indent.unit or 'px'}",
+                   generated=any("::" in box.element_tag for box in texts))
 
 
 def paragraphs(document, spaces: _Spaces | None = None) -> dict:
@@ -197,11 +207,12 @@ def windows(lines) -> list[tuple[int, int]]:
 # --- restyling markup ---------------------------------------------------------------
 
 
-def restyle(inner: str, spans) -> str:
+def restyle(inner: str, spans, keep=(0, 1 << 30)) -> str:
     """`inner` (a paragraph's content as HTML) with its characters from
     `start` to `end` (counted as `_count` counts) in `<span style=…>` for
     each (start, end, style) of `spans`; a span is closed before every tag
-    and opened again after it, so the markup stays well nested."""
+    and opened again after it, so the markup stays well nested. Only the
+    text from `keep`'s start to its end is kept (the tags all are)."""
     out, count, current = [], 0, None
     for token in _TOKEN.findall(inner):
         if token.startswith("<") and len(token) > 1:
@@ -212,10 +223,13 @@ def restyle(inner: str, spans) -> str:
             continue
         char = htmllib.unescape(token)
         counted = char not in _IGNORED
+        if not (keep[0] <= count < keep[1] if counted else keep[0] < count < keep[1]):
+            count += counted
+            continue
         wanted = None
         for start, end, style in spans:
-            if start <= count < end if counted else start < count < end or (style == HIDDEN and count == end):
-                wanted = style  # a hidden span takes the white space after it: no line starts with a space
+            if start <= count < end if counted else start < count < end:
+                wanted = style
         if wanted != current:
             if current is not None:
                 out.append("</span>")
@@ -269,6 +283,13 @@ class _Window:
     def ends_paragraph(self) -> bool:
         return self.last == len(self.lines) - 1
 
+    def widened(self) -> "_Window":
+        """The window with more lines before it, for the next round."""
+        first = max(0, self.first - 2 * BEFORE)
+        while first > 0 and self.lines[first - 1].broken:
+            first -= 1
+        return replace(self, first=first)
+
 
 def fit(press, document, html: str) -> dict[int, tuple[str, list[tuple[int, int, str]]]]:
     """Styles for the faulty windows of a laid-out book, for `apply`:
@@ -289,15 +310,15 @@ def fit(press, document, html: str) -> dict[int, tuple[str, list[tuple[int, int,
         inner = html[blocks[order[element]][1]:blocks[order[element]][2]]
         if sum(line.size for line in lines) != _count(htmllib.unescape(re.sub(r"<[^>]*>", "", inner))):
             continue  # generated text in the lines (a marker, a page number): offsets would not hold
-        todo.extend(_Window(order[element], element, tuple(lines), first, last) for first, last in windows(lines))
+        todo.extend(_Window(order[element], element, tuple(lines), first, last) for first, last in windows(lines)
+                    if not any(line.generated for line in lines[first:last + 1]))
 
     head = "".join(re.findall(r"<style\b.*?</style>", html[:html.find("<body")], re.S))  # the page's size
     choices: dict[int, list] = {}
     for round_number, styles in enumerate(ROUNDS):
         if not todo:
             break
-        variants = (("",) if round_number == 0 else ()) + styles
-        side = press.lay_out(_side_document(root, parents, head, html, blocks, todo, variants), extra_css=SIDE_CSS)
+        side = press.lay_out(_side_document(root, parents, head, html, blocks, todo, styles), extra_css=SIDE_CSS)
         results: dict = {}
         for element, lines in paragraphs(side, spaces).items():
             mark = element.get("data-fit")
@@ -306,14 +327,8 @@ def fit(press, document, html: str) -> dict[int, tuple[str, list[tuple[int, int,
         unmended = []
         for index, window in enumerate(todo):
             original = list(window.lines[window.first:window.last + 1])
-            if round_number == 0:
-                plain = results.get((index, 0), [])[:len(original)]
-                if [line.text for line in plain] != [line.text for line in original]:
-                    continue  # the copy is not set as the book sets it: no safe choice
             best, best_score = None, faults(original, window.ends_paragraph)
-            for variant, style in enumerate(variants):
-                if not style:
-                    continue
+            for variant, style in enumerate(styles):
                 candidate = _region(results.get((index, variant), []), window.end - window.start, len(original))
                 if candidate is None:
                     continue
@@ -325,8 +340,13 @@ def fit(press, document, html: str) -> dict[int, tuple[str, list[tuple[int, int,
                 choices.setdefault(window.number, []).append((window.start, window.end, best))
             if best_score > 0:
                 unmended.append(window)
-        todo = [window for window in unmended if window.number not in choices
-                or all(span[0] != window.start for span in choices[window.number])]
+        todo = []
+        for window in unmended:
+            wider = window.widened()
+            chosen = choices.get(window.number, ())
+            if wider.first < window.first and not any(start < wider.end and wider.start < end
+                                                      for start, end, _ in chosen):
+                todo.append(wider)
     return {number: (html[blocks[number][1]:blocks[number][2]], sorted(spans)) for number, spans in choices.items()}
 
 
@@ -341,7 +361,7 @@ def _region(lines, size: int, count: int):
 def _side_document(root, parents, head: str, html: str, blocks, todo, variants) -> str:
     """One small document: every window of `todo` in every style of
     `variants`, each in a copy of its paragraph inside copies of the
-    paragraph's ancestors, the text outside the window hidden."""
+    paragraph's ancestors, with only the window's text and the next word."""
     chunks = [_open_tag(root), f"<head><meta charset='utf-8'>{head}</head>"]
     for index, window in enumerate(todo):
         chain, node = [], window.element
@@ -351,13 +371,14 @@ def _side_document(root, parents, head: str, html: str, blocks, todo, variants) 
         chain = chain[::-1][1:]  # the ancestors below <html>
         inner = re.sub(r'\sid="[^"]*"', "", html[blocks[window.number][1]:blocks[window.number][2]])
         indent = window.lines[0].indent if window.first == 0 else "0"
-        after = (sum(line.size for line in window.lines[:window.last + 2])
-                 if not window.ends_paragraph else 1 << 30)  # one more line: the words that did not fit
+        after = 1 << 30
+        if not window.ends_paragraph:  # the word that did not fit on its last line
+            after = window.end + _count(window.lines[window.last + 1].text.split(" ")[0])
         chunks.extend(_open_tag(node) for node in chain)
         for variant, style in enumerate(variants):
-            spans = [(0, window.start, HIDDEN), (window.start, window.end, style), (after, 1 << 30, HIDDEN)]
             chunks.append(_open_tag(window.element, f"text-indent:{indent}", f"{index}-{variant}")
-                          + restyle(inner, spans) + f"</{window.element.tag}>")
+                          + restyle(inner, [(window.start, window.end, style)], keep=(window.start, after))
+                          + f"</{window.element.tag}>")
         chunks.extend(f"</{node.tag}>" for node in reversed(chain))
     chunks.append("</html>")
     return "".join(chunks)
