@@ -227,8 +227,8 @@ def restyle(inner: str, spans, keep=(0, 1 << 30)) -> str:
             count += counted
             continue
         wanted = None
-        for start, end, style in spans:
-            if start <= count < end if counted else start < count < end:
+        for start, end, style in spans:  # a span takes the space before it: WeasyPrint mis-sets a span at a line's start
+            if start <= count < end if counted else start <= count < end and start > 0:
                 wanted = style
         if wanted != current:
             if current is not None:
@@ -318,7 +318,8 @@ def fit(press, document, html: str) -> dict[int, tuple[str, list[tuple[int, int,
     for round_number, styles in enumerate(ROUNDS):
         if not todo:
             break
-        side = press.lay_out(_side_document(root, parents, head, html, blocks, todo, styles), extra_css=SIDE_CSS)
+        variants = (("",) if round_number == 0 else ()) + styles  # a widened window was checked narrower
+        side = press.lay_out(_side_document(root, parents, head, html, blocks, todo, variants), extra_css=SIDE_CSS)
         results: dict = {}
         for element, lines in paragraphs(side, spaces).items():
             mark = element.get("data-fit")
@@ -328,7 +329,12 @@ def fit(press, document, html: str) -> dict[int, tuple[str, list[tuple[int, int,
         for index, window in enumerate(todo):
             original = list(window.lines[window.first:window.last + 1])
             best, best_score = None, faults(original, window.ends_paragraph)
-            for variant, style in enumerate(styles):
+            plain = results.get((index, 0), [])[:len(original)]
+            if round_number == 0 and [line.text for line in plain] != [line.text for line in original]:
+                continue  # the copy is not set as the book sets it: no safe choice
+            for variant, style in enumerate(variants):
+                if not style:
+                    continue
                 candidate = _region(results.get((index, variant), []), window.end - window.start, len(original))
                 if candidate is None:
                     continue
