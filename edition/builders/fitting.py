@@ -22,7 +22,9 @@ builder-side, on the first layout of the book:
    the same word (so no page of the book changes and the rest of the
    paragraph is set as before) and has fewer faults. A window on a line
    with generated text (a note's page number), which the copies cannot
-   show, is left alone. The windows a round does not mend are widened and
+   show, is left alone. (A plain copy of each window, to check that the
+   copies are set as the book is, would cost a third more layout; a wrong
+   guess shows as a changed page, which `settle` catches with a pass more.) The windows a round does not mend are widened and
    tried in the next. Each line costs a few milliseconds of layout, so the
    side document holds only the windows, never whole paragraphs.
 4. `apply(html, choices)` wraps each chosen window's words in the book's
@@ -50,7 +52,6 @@ BEFORE = 1  # a window starts this many lines before its fault, and is widened b
 ROUNDS = (
     ("letter-spacing:0.005em", "letter-spacing:0.01em"),
     ("letter-spacing:0.005em", "letter-spacing:0.01em", "letter-spacing:-0.01em"),
-    ("letter-spacing:0.005em", "letter-spacing:0.01em", "word-spacing:-0.05em"),
 )
 # The side document: no page breaks, running strings or bookmarks of its own,
 # and no generated text in the copies (a window after a paragraph's first
@@ -64,6 +65,7 @@ SIDE_CSS = """
 _START_TAG = re.compile(r"<(%s)(?=[\s>/])" % "|".join(FITTED))
 _TOKEN = re.compile(r"<[^>]*>|&#?\w+;|[^<&]|&", re.S)
 _IGNORED = " \t\r\n\u00ad\u2010"  # not counted: white space, soft hyphens, the hyphen added at a break
+_VOID = {"br", "wbr", "img", "hr", "input", "meta", "link", "area", "base", "col", "embed", "source", "track"}
 
 
 @dataclass(frozen=True)
@@ -212,20 +214,33 @@ def restyle(inner: str, spans, keep=(0, 1 << 30)) -> str:
     `start` to `end` (counted as `_count` counts) in `<span style=…>` for
     each (start, end, style) of `spans`; a span is closed before every tag
     and opened again after it, so the markup stays well nested. Only the
-    text from `keep`'s start to its end is kept (the tags all are)."""
-    out, count, current = [], 0, None
+    text from `keep`'s start to its end is kept, with the elements around it."""
+    out, stack, count, current = [], [], 0, None
+    emitting = keep[0] == 0
     for token in _TOKEN.findall(inner):
         if token.startswith("<") and len(token) > 1:
             if current is not None:
                 out.append("</span>")
                 current = None
-            out.append(token)
+            name = re.match(r"</?([\w-]*)", token).group(1).lower()
+            if token.startswith("</"):
+                if stack and stack[-1][0] == name:
+                    stack.pop()
+            elif name not in _VOID and not token.endswith("/>"):
+                stack.append((name, token))
+            if emitting:
+                out.append(token)
             continue
         char = htmllib.unescape(token)
         counted = char not in _IGNORED
         if not (keep[0] <= count < keep[1] if counted else keep[0] < count < keep[1]):
+            if emitting and count >= keep[1]:
+                break  # past the kept text: close what is open
             count += counted
             continue
+        if not emitting:  # the first kept character: open the elements it stands in
+            out.extend(tag for _, tag in stack)
+            emitting = True
         wanted = None
         for start, end, style in spans:  # a span takes the space before it: WeasyPrint mis-sets a span at a line's start
             if start <= count < end if counted else start <= count < end and start > 0:
@@ -238,8 +253,11 @@ def restyle(inner: str, spans, keep=(0, 1 << 30)) -> str:
             current = wanted
         out.append(token)
         count += counted
+    else:
+        stack = []  # every element was closed in the markup itself
     if current is not None:
         out.append("</span>")
+    out.extend(f"</{name}>" for name, _ in reversed(stack))
     return "".join(out)
 
 
@@ -318,8 +336,7 @@ def fit(press, document, html: str) -> dict[int, tuple[str, list[tuple[int, int,
     for round_number, styles in enumerate(ROUNDS):
         if not todo:
             break
-        variants = (("",) if round_number == 0 else ()) + styles  # a widened window was checked narrower
-        side = press.lay_out(_side_document(root, parents, head, html, blocks, todo, variants), extra_css=SIDE_CSS)
+        side = press.lay_out(_side_document(root, parents, head, html, blocks, todo, styles), extra_css=SIDE_CSS)
         results: dict = {}
         for element, lines in paragraphs(side, spaces).items():
             mark = element.get("data-fit")
@@ -329,12 +346,7 @@ def fit(press, document, html: str) -> dict[int, tuple[str, list[tuple[int, int,
         for index, window in enumerate(todo):
             original = list(window.lines[window.first:window.last + 1])
             best, best_score = None, faults(original, window.ends_paragraph)
-            plain = results.get((index, 0), [])[:len(original)]
-            if round_number == 0 and [line.text for line in plain] != [line.text for line in original]:
-                continue  # the copy is not set as the book sets it: no safe choice
-            for variant, style in enumerate(variants):
-                if not style:
-                    continue
+            for variant, style in enumerate(styles):
                 candidate = _region(results.get((index, variant), []), window.end - window.start, len(original))
                 if candidate is None:
                     continue
