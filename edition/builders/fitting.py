@@ -3,9 +3,9 @@
 WeasyPrint breaks lines greedily, one at a time, so a long word that does
 not fit leaves a loose line, and hyphens can pile up. A typesetter mends
 such a passage by hand: a touch of letter-spacing (at most 1 % of the type
-size, which the eye does not see) or slightly tighter word spaces on a few
-lines make the breaks fall elsewhere. This module does the same,
-builder-side, on the first layout of the book:
+size, which the eye does not see) on a few lines makes the breaks fall
+elsewhere. This module does the same, builder-side, on the first layout of
+the book:
 
 1. `paragraphs(document)` reads a laid-out book (page -> LineBox -> TextBox;
    a justified line's text boxes carry WeasyPrint's `justification_spacing`,
@@ -15,18 +15,17 @@ builder-side, on the first layout of the book:
    three hyphenated lines, or a word broken at the foot of a recto (across
    a page turn). It starts and ends between words.
 3. `fit(press, document, html)` sets every window again in one small side
-   document, in each style of a round of `ROUNDS`, inside copies of the
-   paragraph's ancestors (same width, same inherited style), without the
-   text before and after the window (but the word after it, which did not
-   fit). A style is kept when the window takes the same lines and ends with
-   the same word (so no page of the book changes and the rest of the
-   paragraph is set as before) and has fewer faults. A window on a line
-   with generated text (a note's page number), which the copies cannot
-   show, is left alone. (A plain copy of each window, to check that the
-   copies are set as the book is, would cost a third more layout; a wrong
-   guess shows as a changed page, which `settle` catches with a pass more.) The windows a round does not mend are widened and
-   tried in the next. Each line costs a few milliseconds of layout, so the
-   side document holds only the windows, never whole paragraphs.
+   document, in each of the `STYLES`, inside copies of the paragraph's
+   ancestors (same width, same inherited style), without the text before
+   and after the window (but the word after it, which did not fit). A
+   style is kept when the window takes the same lines and ends with the
+   same word (so no page of the book changes and the rest of the paragraph
+   is set as before) and has fewer faults. A window on a line with
+   generated text (a note's page number), which the copies cannot show, is
+   left alone. Each line costs a few milliseconds of layout, so the side
+   document holds only the windows, never whole paragraphs, and no plain
+   copy to check them against the book (a wrong guess would show as a
+   changed page, which `settle` catches with one pass more).
 4. `apply(html, choices)` wraps each chosen window's words in the book's
    HTML in `<span style=…>`; paragraphs are found by their order among the
    `FITTED` start tags, words by counting the characters that are neither
@@ -44,15 +43,12 @@ from dataclasses import dataclass, replace
 
 LOOSE = 2.0  # word spaces of this many normal spaces or more make a loose line
 FITTED = ("p", "li")  # the blocks whose lines are fitted
-BEFORE = 1  # a window starts this many lines before its fault, and is widened by twice as many each round
-# The styles tried, one round at a time, each round only for the windows the
-# last did not mend, widened: letter-spacing within ±1 % of the type size
-# (more often opening a line a little than closing one helps: it pushes a
-# word down onto the loose line), word spaces at most 5 % of an em tighter.
-ROUNDS = (
-    ("letter-spacing:0.005em", "letter-spacing:0.01em"),
-    ("letter-spacing:0.005em", "letter-spacing:0.01em", "letter-spacing:-0.01em"),
-)
+BEFORE = 1  # a window starts this many lines before its fault
+# The styles tried: letter-spacing of +0.5 % and +1 % of the type size, which
+# pushes a word down onto a loose line or off a line that ends broken. (A
+# second round on wider windows with −1 % and tighter word spaces mended one
+# window more on the sample for two thirds more layout: not worth it.)
+STYLES = ("letter-spacing:0.005em", "letter-spacing:0.01em")
 # The side document: no page breaks, running strings or bookmarks of its own,
 # and no generated text in the copies (a window after a paragraph's first
 # line must not show a note's page number, say).
@@ -301,13 +297,6 @@ class _Window:
     def ends_paragraph(self) -> bool:
         return self.last == len(self.lines) - 1
 
-    def widened(self) -> "_Window":
-        """The window with more lines before it, for the next round."""
-        first = max(0, self.first - 2 * BEFORE)
-        while first > 0 and self.lines[first - 1].broken:
-            first -= 1
-        return replace(self, first=first)
-
 
 def fit(press, document, html: str) -> dict[int, tuple[str, list[tuple[int, int, str]]]]:
     """Styles for the faulty windows of a laid-out book, for `apply`:
@@ -331,40 +320,29 @@ def fit(press, document, html: str) -> dict[int, tuple[str, list[tuple[int, int,
         todo.extend(_Window(order[element], element, tuple(lines), first, last) for first, last in windows(lines)
                     if not any(line.generated for line in lines[first:last + 1]))
 
+    if not todo:
+        return {}
     head = "".join(re.findall(r"<style\b.*?</style>", html[:html.find("<body")], re.S))  # the page's size
+    side = press.lay_out(_side_document(root, parents, head, html, blocks, todo, STYLES), extra_css=SIDE_CSS)
+    results: dict = {}
+    for element, lines in paragraphs(side, spaces).items():
+        mark = element.get("data-fit")
+        if mark:
+            results[tuple(int(part) for part in mark.split("-"))] = lines
     choices: dict[int, list] = {}
-    for round_number, styles in enumerate(ROUNDS):
-        if not todo:
-            break
-        side = press.lay_out(_side_document(root, parents, head, html, blocks, todo, styles), extra_css=SIDE_CSS)
-        results: dict = {}
-        for element, lines in paragraphs(side, spaces).items():
-            mark = element.get("data-fit")
-            if mark:
-                results[tuple(int(part) for part in mark.split("-"))] = lines
-        unmended = []
-        for index, window in enumerate(todo):
-            original = list(window.lines[window.first:window.last + 1])
-            best, best_score = None, faults(original, window.ends_paragraph)
-            for variant, style in enumerate(styles):
-                candidate = _region(results.get((index, variant), []), window.end - window.start, len(original))
-                if candidate is None:
-                    continue
-                candidate = [replace(line, turn=before.turn) for line, before in zip(candidate, original)]
-                score = faults(candidate, window.ends_paragraph)
-                if score < best_score:
-                    best, best_score = style, score
-            if best:
-                choices.setdefault(window.number, []).append((window.start, window.end, best))
-            if best_score > 0:
-                unmended.append(window)
-        todo = []
-        for window in unmended:
-            wider = window.widened()
-            chosen = choices.get(window.number, ())
-            if wider.first < window.first and not any(start < wider.end and wider.start < end
-                                                      for start, end, _ in chosen):
-                todo.append(wider)
+    for index, window in enumerate(todo):
+        original = list(window.lines[window.first:window.last + 1])
+        best, best_score = None, faults(original, window.ends_paragraph)
+        for variant, style in enumerate(STYLES):
+            candidate = _region(results.get((index, variant), []), window.end - window.start, len(original))
+            if candidate is None:
+                continue
+            candidate = [replace(line, turn=before.turn) for line, before in zip(candidate, original)]
+            score = faults(candidate, window.ends_paragraph)
+            if score < best_score:
+                best, best_score = style, score
+        if best:
+            choices.setdefault(window.number, []).append((window.start, window.end, best))
     return {number: (html[blocks[number][1]:blocks[number][2]], sorted(spans)) for number, spans in choices.items()}
 
 
