@@ -311,3 +311,29 @@ def test_apply_styles_the_fitted_paragraph_only_when_its_markup_is_unchanged():
     assert apply(html, choices) == ('<body><p>Alpha beta</p><li><span style="letter-spacing:0.01em">Gamma</span>'
                                     ' delta</li><p>Epsilon</p></body>')
     assert apply(html.replace("Gamma", "Gamma!"), choices) == html.replace("Gamma", "Gamma!")
+
+
+def test_fitting_mends_faulty_windows_of_real_paragraphs_without_changing_their_lines():
+    """A few paragraphs of a sample text set in a small document: the fitting
+    finds faults, and its choices, applied, leave fewer faults and every
+    paragraph with as many lines as before (so no page would change)."""
+    import html as htmllib
+
+    from edition.builders import fitting
+    from edition.builders.pdf import Press
+
+    text = (REPO / "texts" / "1926-01-09-trotsky-letter-to-bukharin.md").read_text(encoding="utf-8")
+    paragraphs = [" ".join(block.split()) for block in text.split("---", 2)[2].split("\n\n") if len(block) > 400][:10]
+    markup = "".join(f"<p>{htmllib.escape(text)}</p>" for text in paragraphs)
+    page = "<style>@page { size: A5; margin: 20mm 23mm 25mm 17mm; } html { font-size: 10.5pt; }</style>"
+    html = (f"<html lang='en'><head>{page}</head><body><section class='chapter'><div class='text-body'>"
+            f"{markup}</div></section></body></html>")
+    press = Press.for_styles(STYLES, REPO)
+    document = press.lay_out(html)
+    before = list(fitting.paragraphs(document).values())
+    choices = fitting.fit(press, document, html)
+    assert choices
+    after = list(fitting.paragraphs(press.lay_out(fitting.apply(html, choices))).values())
+    assert [len(lines) for lines in after] == [len(lines) for lines in before]
+    assert sum(map(fitting.faults, after)) < sum(map(fitting.faults, before))
+    assert 'style="letter-spacing:0.0' in fitting.apply(html, choices)
