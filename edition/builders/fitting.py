@@ -317,7 +317,7 @@ def fit(press, document, html: str) -> dict[int, tuple[str, list[tuple[int, int,
     for element, lines in laid.items():
         inner = html[blocks[order[element]][1]:blocks[order[element]][2]]
         if sum(line.size for line in lines) != _count(htmllib.unescape(re.sub(r"<[^>]*>", "", inner))):
-            continue  # generated text in the lines (a marker, a page number): offsets would not hold
+            continue  # the lines do not hold the markup's text (a list marker, say): offsets would not hold
         todo.extend(_Window(order[element], element, tuple(lines), first, last) for first, last in windows(lines)
                     if not any(line.generated for line in lines[first:last + 1]))
 
