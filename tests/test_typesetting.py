@@ -247,8 +247,9 @@ def test_facing_pages_of_the_sample_end_on_the_same_line(sample):
 
 
 @pytest.mark.xfail(strict=True, reason="WeasyPrint breaks lines one at a time; the paragraph fitting "
-                                       "(builders/fitting.py) halves the loose lines (a5: 115 -> 59 of 1567 at 2x, "
-                                       "18 -> 11 at 2.5x) but letter-spacing within 1 % cannot mend the rest "
+                                       "(builders/fitting.py) mends about half the loose lines (a5: 115 -> 66 of "
+                                       "1568 at 2x, 18 -> 11 at 2.5x) but letter-spacing within 1 % cannot mend "
+                                       "the rest "
                                        "(a long word after a short line, generated note numbers): "
                                        "see bench/TYPESETTING.md")
 def test_no_loose_lines(sample):
