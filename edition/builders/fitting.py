@@ -112,7 +112,9 @@ class _Spaces:
                style["word_spacing"])
         if key not in self.widths:
             def width(text):
-                return line_size(create_layout(text, style, None, None, 0).get_first_line()[0], style)[0]
+                layout = create_layout(text, style, None, None, 0)  # kept alive while its line is read
+                line, _ = layout.get_first_line()
+                return line_size(line, style)[0]
 
             letter = 0 if style["letter_spacing"] == "normal" else style["letter_spacing"]
             self.widths[key] = width("x x") - width("xx") - letter - style["word_spacing"]
