@@ -2,10 +2,12 @@
 word breaks, loose lines, facing pages, page count. Run from the
 repository root:
 
-    python bench/typesetting.py [--profile print|screen] [--trim a5 ...]
+    python bench/typesetting.py [--profile print|screen] [--trim a5 ...] [--no-fitting]
 
 It builds the sample's PDF once per trim size (in a temporary folder) and
 prints one Markdown table, the figures of `edition.typeset_check`.
+`--no-fitting` builds without the paragraph fitting (builders/fitting.py),
+for a before/after comparison.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 import edition  # noqa: E402
 from edition import model as m  # noqa: E402
-from edition.builders import BuildOptions  # noqa: E402
+from edition.builders import BuildOptions, fitting  # noqa: E402
 from edition.builders.pdf import PdfBuilder  # noqa: E402
 from edition.typeset_check import measure  # noqa: E402
 
@@ -30,7 +32,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--profile", default="print", choices=("print", "screen"))
     parser.add_argument("--trim", action="append", choices=tuple(m.TrimSize.SIZES))
+    parser.add_argument("--no-fitting", action="store_true", help="lay out without the paragraph fitting")
     args = parser.parse_args()
+    if args.no_fitting:
+        fitting.fit = lambda press, document, html: {}
     book = edition.load(ROOT / "manifest.yaml")
     rows = {}
     with tempfile.TemporaryDirectory() as folder:

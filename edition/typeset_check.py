@@ -112,8 +112,13 @@ def _box(page, name):
     return tuple(float(v) for v in box)
 
 
-def _lines(page, index: int, top: float, bottom: float, trim) -> list[Line]:
-    """The lines of the page's text area (running heads and folios left out)."""
+def _lines(page, index: int, top: float, bottom: float, trim, normals=None) -> list[Line]:
+    """The lines of the page's text area (running heads and folios left out).
+    A gap between words where no space glyph is drawn (a letter-spaced line:
+    Pango then places the words without one) is set against `normals`, the
+    document's space width per font and size, when it is wide enough to be a
+    word space (an inline box's padding is not)."""
+    normals = normals or {}
     upper, lower = trim[3] - top, trim[1] + bottom
     rows: dict[float, list] = {}
     for char in page.chars:
@@ -143,9 +148,25 @@ def _lines(page, index: int, top: float, bottom: float, trim) -> list[Line]:
             if between:
                 normal = statistics.median((s["x1"] - s["x0"]) for s in between) or 0.25 * between[0]["size"]
                 gaps.append((after[0]["x0"] - before[-1]["x1"]) / (normal * len(between)))
+            elif (normal := normals.get(_font(before[-1]))) and after[0]["x0"] - before[-1]["x1"] >= 0.6 * normal:
+                gaps.append((after[0]["x0"] - before[-1]["x1"]) / normal)
         text = " ".join("".join(c["text"] for c in word) for word in words)
         lines.append(Line(index, y, chars[0]["x0"], chars[-1]["x1"], text, tuple(gaps)))
     return lines
+
+
+def _font(char) -> tuple:
+    return char["fontname"], round(char["size"], 1)
+
+
+def _space_widths(pdf) -> dict:
+    """The drawn width of a space, per font and size, over the whole document."""
+    widths: dict = {}
+    for page in pdf.pages:
+        for char in page.chars:
+            if char["text"] == " " and char["x1"] > char["x0"]:
+                widths.setdefault(_font(char), []).append(char["x1"] - char["x0"])
+    return {font: statistics.median(found) for font, found in widths.items()}
 
 
 def measure(path: Path | str, trim: str = "a5", known=None) -> Report:
@@ -167,6 +188,7 @@ def measure(path: Path | str, trim: str = "a5", known=None) -> Report:
     with pdfplumber.open(str(path)) as pdf:
         pages = []
         report.pages = len(pdf.pages)
+        normals = _space_widths(pdf)
         for index, page in enumerate(pdf.pages):
             raw = reader.pages[index]
             media, bleed, trimbox = _box(raw, "MediaBox"), _box(raw, "BleedBox"), _box(raw, "TrimBox")
@@ -179,7 +201,7 @@ def measure(path: Path | str, trim: str = "a5", known=None) -> Report:
             for char in page.chars:
                 colour = (str(char.get("ncs") or ""), tuple(float(v) for v in (char.get("non_stroking_color") or ())))
                 report.text_colours[colour] = report.text_colours.get(colour, 0) + 1
-            pages.append(_lines(page, index, top, bottom, trimbox))
+            pages.append(_lines(page, index, top, bottom, trimbox, normals))
 
     _words_and_spaces(report, pages, labels, known)
     _spreads(report, pages, labels, texts)

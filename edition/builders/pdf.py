@@ -41,7 +41,7 @@ from ..locale import Words, long_date, page_ranges, shown_date, words
 from ..render import HtmlRenderer, make_env, plain
 from ..stylesheet import print_fetcher
 from ..typography import typeset
-from . import Builder, BuildOptions
+from . import Builder, BuildOptions, fitting
 from .pdf_index import IndexEntry, RegisterEntry, index_entries, index_stylesheet, register_entries, settle_index
 from .pdf_labels import Folios
 from .pdf_tags import tagging
@@ -472,12 +472,16 @@ class Press:
     def html(self, book: Book) -> str:
         return self.template.render(book=book)
 
-    def lay_out(self, html: str):
-        """One WeasyPrint layout of `html`: a weasyprint Document."""
-        from weasyprint import HTML
+    def lay_out(self, html: str, extra_css: str = ""):
+        """One WeasyPrint layout of `html` (with `extra_css` after the
+        stylesheets): a weasyprint Document."""
+        from weasyprint import CSS, HTML
 
+        stylesheets = list(self.stylesheets)
+        if extra_css:
+            stylesheets.append(CSS(string=extra_css, font_config=self.fonts))
         return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
-            stylesheets=list(self.stylesheets), font_config=self.fonts)
+            stylesheets=stylesheets, font_config=self.fonts)
 
 
 @dataclass(frozen=True)
@@ -492,13 +496,22 @@ class Layout:
 def lay_out_book(press: Press, book: Book, progress=lambda stage: None) -> Layout:
     """The book laid out, again until the page facts it prints ("Notes to
     pages …", the notes' running heads, the index, the padding) are the
-    ones its layout shows: two passes, rarely three."""
+    ones its layout shows: two passes, rarely three. The paragraphs the
+    first layout sets badly are fitted (see fitting.py) and set so from the
+    second pass on."""
+    fitted = None  # chosen once, on the first layout, so that the passes settle
     for attempt in range(1, MAX_PASSES + 1):
         progress("pdf: layout" + (f", pass {attempt}" if attempt > 1 else ""))
-        html = press.html(book)
+        html = fitting.apply(press.html(book), fitted)
         document = press.lay_out(html)
         pages = PageMap.of(document)
         settled = settle(book, pages)
+        if fitted is None:
+            progress("pdf: fitting paragraphs")
+            fitted = fitting.fit(press, document, html)
+            if fitted:
+                book = settled
+                continue
         if settled == book:
             return Layout(document, html, pages)
         book = settled
