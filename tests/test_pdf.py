@@ -220,16 +220,20 @@ def test_note_marks_and_notes_link_to_each_other(sample):
 
 def test_emendations_list_every_correction_with_its_page(sample):
     listing = " ".join(sample.words(i) for i in range(sample.page_of("emendations"), sample.page_of("colophon")))
-    position = 0
-    # each text's entries in the order of their pages (the manifest may list them in any order)
-    for correction in [c for text in sample.edition.front + sample.edition.texts
-                       for c in sorted(text.corrections, key=lambda c: sample.page_of(c.id))]:
-        page = sample.label(sample.page_of(correction.id))
-        entry = f"{page} {correction.replace}] {correction.find}"
-        found = listing.find(entry, position)
-        assert found >= 0, f"{entry!r} is not in the list of emendations"
-        assert correction.reason in listing[found:found + len(entry) + len(correction.reason) + 8]
-        position = found
+    group_start = 0
+    for text in sample.edition.front + sample.edition.texts:
+        placed = []  # (where the entry stands in the listing, its page)
+        for correction in text.corrections:
+            page = sample.page_of(correction.id)
+            entry = f"{sample.label(page)} {correction.replace}] {correction.find}"
+            found = listing.find(entry, group_start)
+            assert found >= 0, f"{entry!r} is not in the list of emendations"
+            assert correction.reason in listing[found:found + len(entry) + len(correction.reason) + 8]
+            placed.append((found, page))
+        if placed:
+            # each text's entries in the order of their pages (the manifest may list them in any order)
+            assert [page for _, page in sorted(placed)] == sorted(page for _, page in placed)
+            group_start = max(found for found, _ in placed)
 
 
 def test_outline_lists_every_text_and_section(sample):
