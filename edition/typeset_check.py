@@ -61,6 +61,7 @@ class Report:
     marks: int = 0  # crop-mark strokes
     marks_in_bleed: int = 0  # strokes that touch the bleed box
     text_colours: dict = field(default_factory=dict)  # (colour space, components) -> number of glyphs
+    stranded: list = field(default_factory=list)  # (page label, word): one word alone on a line in mid-paragraph
 
     @property
     def loose_share(self) -> float:
@@ -82,6 +83,7 @@ class Report:
             "3 hyphens in a row": len(self.hyphen_runs),
             "breaks across a page turn": len(self.page_turn_breaks),
             "spreads not aligned": f"{len(self.uneven_spreads)} of {self.spreads}",
+            "words stranded in mid-paragraph": len(self.stranded),
             "widows": len(self.widows),
             "orphans": len(self.orphans),
             "even page count": self.pages % 2 == 0,
@@ -227,6 +229,14 @@ def _words_and_spaces(report: Report, pages, labels, known) -> None:
                 if ratio >= 2.5:
                     report.loose_25x.append((label, round(ratio, 2), line.text))
         following = flat[number + 1] if number + 1 < len(flat) else None
+        words = line.text.split()
+        if (len(words) == 1 and words[0][-1:].isalpha() and following is not None
+                and following.page == line.page and abs(following.x0 - line.x0) < 0.5 and following.gaps
+                and abs(line.x0 - min(other.x0 for other in pages[line.page])) < 0.8
+                and abs(following.x1 - max(other.x1 for other in pages[line.page])) < 0.8
+                and not re.search(r"(\. ){3}", following.text + " ")):
+            # one word with no punctuation to end a paragraph, then a full, justified line, not indented
+            report.stranded.append((label, words[0]))
         broken = (len(line.text) > 2 and line.text[-1] in BREAKS and line.text[-2].isalpha()
                   and following is not None and following.text[:1].isalpha())
         if not broken:

@@ -193,6 +193,14 @@ def test_no_note_mark_opens_a_line(sample):
     assert marks > 100  # the sample's marks were found
 
 
+def test_no_word_is_stranded_on_a_line_of_its_own_in_mid_paragraph(sample, parts):
+    """WeasyPrint 70 hyphenated the first word of a run that overflowed only by
+    its trailing space, leaving "lution" alone on a line ("revo-" / "lution" /
+    "against the bureaucracy …"): builders/line_breaking.py mends it."""
+    for _, _, report in (sample, parts):
+        assert report.stranded == []
+
+
 def test_a_long_emendation_group_repeats_its_heading(sample):
     _, path, _ = sample
     import pypdf

@@ -43,6 +43,7 @@ from ..stylesheet import print_fetcher
 from ..typography import typeset
 from . import Builder, BuildOptions, fitting
 from .pdf_index import IndexEntry, RegisterEntry, index_entries, index_stylesheet, register_entries, settle_index
+from .line_breaking import trailing_spaces_hang
 from .pdf_labels import Folios
 from .pdf_tags import tagging
 from .register import refers_to_register
@@ -480,8 +481,9 @@ class Press:
         stylesheets = list(self.stylesheets)
         if extra_css:
             stylesheets.append(CSS(string=extra_css, font_config=self.fonts))
-        return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
-            stylesheets=stylesheets, font_config=self.fonts)
+        with trailing_spaces_hang():
+            return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
+                stylesheets=stylesheets, font_config=self.fonts)
 
 
 @dataclass(frozen=True)
