@@ -374,3 +374,19 @@ def test_fitting_mends_faulty_windows_of_real_paragraphs_without_changing_their_
     assert [len(lines) for lines in after] == [len(lines) for lines in before]
     assert sum(map(fitting.faults, after)) < sum(map(fitting.faults, before))
     assert 'style="letter-spacing:0.0' in fitting.apply(html, choices)
+
+
+def test_fitting_counts_the_words_of_hyphenated_lines_as_the_markup_has_them():
+    """The hyphen WeasyPrint adds at a break (the book's hyphenate-character,
+    "-") is not in the markup: a paragraph's lines must count the markup's
+    letters, or the fitting skips the paragraph."""
+    from weasyprint import HTML
+
+    from edition.builders.fitting import _count, paragraphs
+
+    words = "the bureaucratic apparatus of the revolutionary international organisations " * 6
+    html = (f'<html lang="en"><style>p {{ width: 60mm; font-size: 11pt; text-align: justify; hyphens: auto; '
+            f'hyphenate-character: "-" }}</style><p>{words}</p></html>')
+    lines = next(iter(paragraphs(HTML(string=html).render()).values()))
+    assert sum(line.broken for line in lines) >= 2  # the test sets broken words
+    assert sum(line.size for line in lines) == _count(words)

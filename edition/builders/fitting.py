@@ -133,6 +133,9 @@ def _set_line(line, spaces: _Spaces) -> SetLine:
         if normal > 0:
             ratio = (normal + letter + style["word_spacing"] + stretched[0].justification_spacing) / normal
     broken = len(text) > 1 and text[-1] in "\u2010\u00ad-" and text[-2].isalpha()
+    added = texts[-1].style["hyphenate_character"] if broken and texts else ""
+    if added and text.endswith(added):
+        text = text[:-len(added)]  # the hyphen WeasyPrint adds at a break is not in the markup
     indent = line.style["text_indent"]
     return SetLine(text, ratio, broken, indent=f"{indent.value}{indent.unit or 'px'}",
                    generated=any("::" in box.element_tag for box in texts))
