@@ -51,6 +51,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "this_version": "This is version {version} of this edition, of {date}.",
         "revision_history": "Revision history",
         "extract": "An extract",
+        "an_extract": "an extract",  # within a sentence
         "and": "and",
         "notes_key": "Each note gives its number and the page of the text it belongs to.",
         "notes_ours": "Notes marked {mark} are this edition’s.",
@@ -111,6 +112,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "this_version": "Dies ist Version {version} dieser Ausgabe vom {date}.",
         "revision_history": "Versionsgeschichte",
         "extract": "Ein Auszug",
+        "an_extract": "ein Auszug",  # within a sentence
         "and": "und",
         "notes_key": "Jede Anmerkung nennt ihre Nummer und die Seite des Textes, zu dem sie gehört.",
         "notes_ours": "Mit {mark} bezeichnete Anmerkungen stammen von dieser Ausgabe.",
@@ -172,6 +174,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "this_version": "Ceci est la version {version} de cette édition, du {date}.",
         "revision_history": "Historique des versions",
         "extract": "Un extrait",
+        "an_extract": "un extrait",  # within a sentence
         "and": "et",
         "notes_key": "Chaque note donne son numéro et la page du texte auquel elle se rapporte.",
         "notes_ours": "Les notes marquées {mark} sont de la présente édition.",
@@ -232,6 +235,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "this_version": "Esta es la versión {version} de esta edición, del {date}.",
         "revision_history": "Historial de versiones",
         "extract": "Un extracto",
+        "an_extract": "un extracto",  # within a sentence
         "and": "y",
         "notes_key": "Cada nota indica su número y la página del texto al que pertenece.",
         "notes_ours": "Las notas marcadas {mark} son de esta edición.",
@@ -291,6 +295,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "this_version": "Questa è la versione {version} di questa edizione, del {date}.",
         "revision_history": "Cronologia delle versioni",
         "extract": "Un estratto",
+        "an_extract": "un estratto",  # within a sentence
         "and": "e",
         "notes_key": "Ogni nota riporta il suo numero e la pagina del testo a cui si riferisce.",
         "notes_ours": "Le note segnate {mark} sono di questa edizione.",
@@ -350,6 +355,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "this_version": "Это версия {version} данного издания от {date}.",
         "revision_history": "История версий",
         "extract": "Отрывок",
+        "an_extract": "отрывок",  # within a sentence
         "and": "и",
         "notes_key": "У каждого примечания указаны номер и страница текста, к которому оно относится.",
         "notes_ours": "Примечания с пометкой {mark} принадлежат данному изданию.",
