@@ -219,7 +219,7 @@ def run_watch(args) -> int:
 def run_import(args) -> int:
     from .importer import import_html, import_text, suggest_filename
     from .importer.add import ManifestEditError, add_texts
-    from .source import SourceUnreadable, read_text_file
+    from .source import SourceUnreadable, read_bytes, read_text_file
 
     if args.output and len(args.raw) > 1:
         raise UsageError("--output names one file; with several files the names are suggested (texts/NAME.md)")
@@ -228,7 +228,7 @@ def run_import(args) -> int:
         path = Path(name)
         try:
             if path.suffix.lower() in (".html", ".htm", ".xhtml"):
-                result = import_html(_read_bytes(path, name), source_name=name)
+                result = import_html(read_bytes(path, name), source_name=name)
             else:
                 result = import_text(read_text_file(path, name), source_name=name)
         except SourceUnreadable as error:
@@ -278,20 +278,6 @@ def run_import(args) -> int:
         temporary.replace(manifest)
         print(f"added {len(targets)} text{'s' if len(targets) != 1 else ''} to {manifest}", file=sys.stderr)
     return 0
-
-
-def _read_bytes(path: Path, shown_as: str) -> bytes:
-    from .source import SourceUnreadable
-    from .errors import Location
-
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise SourceUnreadable(Location(shown_as), "file not found") from None
-    except IsADirectoryError:
-        raise SourceUnreadable(Location(shown_as), "is a directory, not a file") from None
-    except OSError as error:
-        raise SourceUnreadable(Location(shown_as), f"cannot read file: {error.strerror}") from None
 
 
 def _print_report(name: str, result, several: bool) -> None:

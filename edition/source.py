@@ -25,20 +25,28 @@ class SourceUnreadable(Exception):
         self.message = message
 
 
-def read_text_file(path: Path, shown_as: str) -> str:
-    """The file's text with line endings normalised; raises SourceUnreadable."""
+def read_bytes(path: Path, shown_as: str) -> bytes:
+    """The file's bytes; raises SourceUnreadable, named as `shown_as`."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE:
-            raise SourceUnreadable(Location(shown_as), f"the file has {size / 2**20:.0f} MiB; a manifest or a "
-                                   f"text has at most {MAX_FILE // 2**20} MiB (a long book: split it into texts)")
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise SourceUnreadable(Location(shown_as), "file not found") from None
     except IsADirectoryError:
         raise SourceUnreadable(Location(shown_as), "is a directory, not a file") from None
     except OSError as error:
         raise SourceUnreadable(Location(shown_as), f"cannot read file: {error.strerror}") from None
+
+
+def read_text_file(path: Path, shown_as: str) -> str:
+    """The file's text with line endings normalised; raises SourceUnreadable."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0  # read_bytes says what is wrong
+    if size > MAX_FILE:
+        raise SourceUnreadable(Location(shown_as), f"the file has {size / 2**20:.0f} MiB; a manifest or a "
+                               f"text has at most {MAX_FILE // 2**20} MiB (a long book: split it into texts)")
+    data = read_bytes(path, shown_as)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:

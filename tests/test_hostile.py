@@ -24,6 +24,8 @@ import pytest
 
 from edition.cli import main
 
+from .helpers import TEXT
+
 SENTINEL = "SENTINEL-e1f3a9-DO-NOT-PUBLISH"
 PREVIOUS = b"the previous output, which a failed build must leave alone"
 
@@ -36,16 +38,7 @@ edition:
 {edition}texts:
 {texts}"""
 ONE = "  - file: texts/one.md\n"
-FRONT = """\
----
-title: One
-author: A. Writer
-date: 1930-01-02
-source: Somewhere
----
-
-{body}
-"""
+FRONT = TEXT  # a text with its front matter, "{body}" to fill in
 BODY = "Some words in a paragraph.\n\nAnother paragraph, once and forever.\n"
 
 
