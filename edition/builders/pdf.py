@@ -42,6 +42,7 @@ from ..render import HtmlRenderer, make_env, plain
 from ..stylesheet import print_fetcher
 from ..typography import typeset
 from . import Builder, BuildOptions, fitting
+from .flush import flush_bottoms
 from .pdf_index import IndexEntry, RegisterEntry, index_entries, index_stylesheet, register_entries, settle_index
 from .line_breaking import trailing_spaces_hang
 from .pdf_labels import Folios
@@ -547,6 +548,7 @@ class PdfBuilder(Builder):
         book = make_book(edition, options.profile)
         layout = lay_out_book(press, book, options.progress)
         self.last_html, self.last_layout = layout.html, layout
+        flush_bottoms(layout, book)  # short pages inside the texts made up to the full page (flush.py)
         options.progress("pdf: writing")
         return write_pdf(layout.document, layout.pages.folios(), edition.metadata, book)
 
