@@ -218,6 +218,34 @@ def test_note_marks_and_notes_link_to_each_other(sample):
             assert sample.page_of(note.id) in links[note.ref_id]
 
 
+def test_one_link_annotation_per_reference_in_an_untagged_pdf(sample):
+    """WeasyPrint gives each box inside a link an annotation of its own (a
+    contents entry, a note's number: three nested ones); the PDF keeps the
+    link's own, one per line it spans (builders/pdf_links.py)."""
+    import pikepdf
+
+    assert not sample.edition.metadata.tagged_pdf
+    to: dict[str, int] = {}
+    with pikepdf.open(sample.path) as pdf:
+        for page in pdf.pages:
+            links = [(str(a.Dest), _normal(a.Rect)) for a in page.get("/Annots", [])
+                     if a.Subtype == "/Link" and "/Dest" in a]
+            for target, (x0, y0, x1, y1) in links:
+                to[target] = to.get(target, 0) + 1
+                inside = [box for other, box in links if other == target and box != [x0, y0, x1, y1]
+                          and box[0] <= x0 and box[1] <= y0 and x1 <= box[2] and y1 <= box[3]]
+                assert not inside, f"a link to {target} inside another"
+    notes = [note for text in sample.edition.front + sample.edition.texts for note in text.notes]
+    assert len(notes) > 50 and all(to[note.id] == 1 for note in notes)  # the mark: one line, one link
+    assert all(to[text.id] in (1, 2) for text in sample.edition.texts)  # a contents entry: one or two lines
+
+
+def _normal(rect) -> list[float]:
+    """A PDF rectangle as [left, bottom, right, top] (WeasyPrint writes some upside down)."""
+    x0, y0, x1, y1 = (float(v) for v in rect)
+    return [min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)]
+
+
 def test_emendations_list_every_correction_with_its_page(sample):
     listing = " ".join(sample.words(i) for i in range(sample.page_of("emendations"), sample.page_of("colophon")))
     group_start = 0

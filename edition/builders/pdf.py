@@ -43,6 +43,7 @@ from ..stylesheet import print_fetcher
 from ..typography import typeset
 from . import Builder, BuildOptions, fitting
 from .flush import flush_bottoms
+from .pdf_links import one_link_per_reference
 from .pdf_index import IndexEntry, RegisterEntry, index_entries, index_stylesheet, register_entries, settle_index
 from .line_breaking import trailing_spaces_hang
 from .pdf_labels import Folios
@@ -549,6 +550,7 @@ class PdfBuilder(Builder):
         layout = lay_out_book(press, book, options.progress)
         self.last_html, self.last_layout = layout.html, layout
         flush_bottoms(layout, book)  # short pages inside the texts made up to the full page (flush.py)
+        one_link_per_reference(layout.document)
         options.progress("pdf: writing")
         return write_pdf(layout.document, layout.pages.folios(), edition.metadata, book)
 
