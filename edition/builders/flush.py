@@ -85,32 +85,53 @@ def flush_bottoms(layout, book) -> list[Flushed]:
 
 def flush_pages(document, spans: list[tuple[int, int]]) -> list[Flushed]:
     """`spans` are the (first, last) page indexes of each text: the pages
-    strictly between them are the texts' inside pages."""
+    strictly between them are the texts' inside pages. A page is made up to
+    the full page's last line, or only to its facing page's where that page
+    is short too and cannot be made up (the spread then ends on one line)."""
     inside = sorted({index for first, last in spans for index in range(first + 1, last)})
     rows = {index: page_rows(document.pages[index]._page_box) for index in inside}
     endings = [lines[-1].baseline for lines in rows.values() if lines and lines[-1].baseline is not None]
     if not endings:
         return []
     full = max(endings)  # where a full page's last line stands: most inside pages are full
+    plans = {index: _plan(document.pages[index]._page_box, rows[index], full) for index in inside}
+    stuck = {index: _ending(rows[index]) for index, plan in plans.items() if plan is None}
     done = []
     for index in inside:
+        plan = plans[index]
+        facing = index + 1 if index % 2 else index - 1  # index 0 is page 1, a recto
+        if plan and facing in stuck and stuck[facing] is not None:
+            plan = _plan(document.pages[index]._page_box, rows[index], min(full, stuck[facing]))
+        if not plan:
+            continue
+        shortfall, flushed, moves = plan
         page = document.pages[index]
-        lines = rows[index]
-        if not lines or lines[-1].baseline is None or lines[-1].heading:
-            continue
-        shortfall = full - lines[-1].baseline
-        if shortfall <= TOLERANCE or lines[-1].bottom + shortfall > _foot(page._page_box) + TOLERANCE:
-            continue
-        plan = share_out(gaps(lines), shortfall, _line_height(lines))
-        if plan is None:
-            continue
-        flushed, moves = plan
         for at, dy in reversed(moves):  # from the foot up: the boxes above a gap have not moved yet
             if dy:
                 _move_below(page._page_box, at, dy)
         _gather_again(page)
         done.append(Flushed(index, shortfall, *flushed))
     return done
+
+
+def _ending(rows: list[Row]) -> float | None:
+    """The last baseline of a page, or None when it does not end on a line of text."""
+    return rows[-1].baseline if rows and not rows[-1].heading else None
+
+
+def _plan(page_box, rows: list[Row], target: float):
+    """(shortfall, what is done, moves) to bring the page's last line down to
+    `target`; False when it is there already, None when it cannot be done."""
+    last = _ending(rows)
+    if last is None:
+        return None if rows else False
+    shortfall = target - last
+    if shortfall <= TOLERANCE:
+        return False
+    if rows[-1].bottom + shortfall > _foot(page_box) + TOLERANCE:
+        return None
+    plan = share_out(gaps(rows), shortfall, _line_height(rows))
+    return None if plan is None else (shortfall, *plan)
 
 
 def page_rows(page_box) -> list[Row]:
