@@ -90,6 +90,17 @@ def test_whole_lines_go_to_the_block_quote_and_keep_the_lines_on_the_grid(flushe
     assert all(any(abs(y - z) < 0.25 for z in full) for y in short)
 
 
+def test_the_text_s_last_page_is_left_short(flushed):
+    import pypdf
+
+    _, path, _ = flushed
+    reader = pypdf.PdfReader(path)
+    last = reader.get_destination_page_number(reader.named_destinations["text-one-end"])
+    lines, full = _baselines(path, last), _baselines(path, SHORT + 2)
+    assert lines[-1] < full[-1] - 100  # far short of the full page, and set as laid out:
+    assert all(any(abs(y - z) < 0.05 for z in full) for y in lines)
+
+
 def test_the_moved_note_mark_keeps_its_link_and_its_destination(flushed):
     """The link annotation on the mark and the named destination the note's
     backlink goes to are taken from the moved boxes: both stand on the mark."""
@@ -121,6 +132,34 @@ def test_the_tagged_structure_still_matches_the_moved_page(flushed):
         assert sum(1 for element in on_page if element.S == "/P") >= 20
         assert [element.S for element in on_page].count("/BlockQuote") + sum(
             1 for element in on_page if element.S == "/P" and "/BlockQuote" == str(element.P.S)) >= 1
+
+
+def _pages(*pages: str):
+    """A laid-out document of ten-line pages: "5b1" sets five lines, a line of white, one line."""
+    from weasyprint import HTML
+
+    html = ["<style>@page { size: 80mm 150pt; margin: 15pt 10mm } body { margin: 0; font-size: 9pt; "
+            "line-height: 12pt } p { margin: 0 } section { break-before: page } .b { margin-top: 12pt }</style>"]
+    for page in pages:
+        blocks, white = [], ""
+        for count in page.split("b"):
+            blocks.append(f'<div class="{white}">' + "<p>Line.</p>" * int(count) + "</div>")
+            white = "b"
+        html.append("<section>" + "".join(blocks) + "</section>")
+    return HTML(string="".join(html)).render()
+
+
+def test_a_page_facing_one_that_cannot_be_made_up_ends_on_its_line():
+    """Pages 1 and 2 are full; page 3 is three lines short with only lines to
+    open (more than the limit allows), so page 4, which could not reach the
+    full page either, is brought down to page 3's last line."""
+    from edition.builders.flush import flush_pages, page_rows
+
+    document = _pages("10", "10", "10", "7", "4b1", "3")
+    done = flush_pages(document, [(0, 5)])
+    assert [flushed.page for flushed in done] == [4]
+    endings = [page_rows(page._page_box)[-1].baseline for page in document.pages]
+    assert endings[4] == pytest.approx(endings[3]) and endings[3] < endings[2] - 30
 
 
 # --- sharing out ----------------------------------------------------------------------------

@@ -100,7 +100,7 @@ def flush_pages(document, spans: list[tuple[int, int]]) -> list[Flushed]:
     for index in inside:
         plan = plans[index]
         facing = index + 1 if index % 2 else index - 1  # index 0 is page 1, a recto
-        if plan and facing in stuck and stuck[facing] is not None:
+        if plan is not False and facing in stuck and stuck[facing] is not None:
             plan = _plan(document.pages[index]._page_box, rows[index], min(full, stuck[facing]))
         if not plan:
             continue
@@ -219,13 +219,14 @@ def share_out(page_gaps: list[Gap], shortfall: float, line: float):
 
 
 def _line_height(rows: list[Row]) -> float:
-    """The body line: the commonest distance between two baselines on the page."""
-    steps: dict[float, int] = {}
-    for above, below in zip(rows, rows[1:]):
-        if above.baseline is not None and below.baseline is not None and above.block is below.block:
-            step = round(below.baseline - above.baseline, 2)
-            steps[step] = steps.get(step, 0) + 1
-    return max(steps, key=steps.get) if steps else 0.0
+    """The body line: the commonest height of the page's lines (print.css sets
+    every line of a text to one body line)."""
+    heights: dict[float, int] = {}
+    for row in rows:
+        if row.baseline is not None:
+            height = round(row.bottom - row.top, 2)
+            heights[height] = heights.get(height, 0) + 1
+    return max(heights, key=heights.get) if heights else 0.0
 
 
 def _foot(page_box) -> float:
