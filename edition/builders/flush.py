@@ -213,8 +213,8 @@ def share_out(page_gaps: list[Gap], shortfall: float, line: float):
             if per_line > LINE_LIMIT * line:
                 return None
             added = [amount + per_line for amount in added]
-    elif left > 0:  # a whole number of lines, but for a rounding
-        added[blocks[0]] += left if blocks else 0.0
+    elif blocks:  # whole lines made it up, but for a rounding (either way): at the widest gap
+        added[blocks[0]] += left
     return (whole, per_gap, per_line), [(gap.at, amount) for gap, amount in zip(page_gaps, added)]
 
 
