@@ -90,10 +90,14 @@ def flush_pages(document, spans: list[tuple[int, int]]) -> list[Flushed]:
     is short too and cannot be made up (the spread then ends on one line)."""
     inside = sorted({index for first, last in spans for index in range(first + 1, last)})
     rows = {index: page_rows(document.pages[index]._page_box) for index in inside}
-    endings = [lines[-1].baseline for lines in rows.values() if lines and lines[-1].baseline is not None]
+    endings: dict[float, list[float]] = {}  # the pages' last baselines, to a tenth of a pixel
+    for lines in rows.values():
+        if lines and lines[-1].baseline is not None:
+            endings.setdefault(round(lines[-1].baseline, 1), []).append(lines[-1].baseline)
     if not endings:
         return []
-    full = max(endings)  # where a full page's last line stands: most inside pages are full
+    # where a full page's last line stands: most inside pages are full (the lowest of the commonest)
+    full = max(max(endings.values(), key=lambda found: (len(found), max(found))))
     plans = {index: _plan(document.pages[index]._page_box, rows[index], full) for index in inside}
     stuck = {index: _ending(rows[index]) for index, plan in plans.items() if plan is None}
     done = []
