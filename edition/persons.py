@@ -20,7 +20,7 @@ import difflib
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import model as m
@@ -56,6 +56,7 @@ German French English British American Nazi Fascist Bolshevik Menshevik Komsomol
 Thermidorean Thermidorian Marxist Leninist Stalinist Trotskyist Communist Socialist Republican
 """.split())
 NOT_NAME_ENDINGS = ("ism", "ist", "ists", "ian", "ians", "ish", "ese")
+FIRST_WORD = re.compile(r"\w+")
 
 
 # --- reading the manifest's `persons:` ----------------------------------------
@@ -151,40 +152,86 @@ def _check_shared_forms(persons: list[m.Person], problems: Collector) -> None:
 
 @dataclass(frozen=True)
 class _Finder:
-    """Whole-word matching of the forms that may occur in one text."""
+    """Whole-word matching of the forms that may occur in one text.
 
-    pattern: re.Pattern | None
+    A form starts with a word, so it can only begin where a word begins; the
+    search goes from word to word (a regular expression finds the words that
+    begin with a letter some form begins with) and looks the word up in a dict
+    of the forms' first words, then tries those forms there, longest first.
+    The result is that of one alternation of all the forms (`(?<!\\w)(?:…)(?!\\w)`,
+    longest first) tried at every position, which a form that does not begin
+    with a word character still uses."""
+
     persons: dict[str, m.Person]  # a form (spaces made single) -> its person
+    # the first word of each form (folded) -> its forms, longest first: (the form's expression, its person)
+    by_first: dict[str, tuple[tuple[re.Pattern, m.Person], ...]] = field(default_factory=dict)
+    words: re.Pattern | None = None  # the words that can begin a form
+    pattern: re.Pattern | None = None  # the alternation, when a form begins with something else
+    folded: dict[str, m.Person] = field(default_factory=dict)  # for it: a form folded -> its person
 
     @classmethod
     def for_text(cls, persons, path: str) -> "_Finder":
         forms = {form: person for person in persons if not person.texts or path in person.texts
                  for form in person.forms}
         if not forms:
-            return cls(None, {})
+            return cls({})
         alternatives = sorted(forms, key=lambda f: (-len(f), f))  # the longest form wins where forms overlap
-        body = "|".join(re.escape(fold(form)).replace(r"\ ", r"\s+") for form in alternatives)
-        return cls(re.compile(rf"(?<!\w)(?:{body})(?!\w)"), forms)
+        expressions = {form: re.escape(fold(form)).replace(r"\ ", r"\s+") for form in alternatives}
+        firsts = {form: FIRST_WORD.match(fold(form)) for form in alternatives}
+        if not all(firsts.values()):
+            body = "|".join(expressions[form] for form in alternatives)
+            folded = {" ".join(fold(form).split()): person for form, person in forms.items()}
+            return cls(forms, folded=folded, pattern=re.compile(rf"(?<!\w)(?:{body})(?!\w)"))
+        by_first: dict[str, list] = {}
+        for form in alternatives:
+            by_first.setdefault(firsts[form].group(), []).append(
+                (re.compile(rf"{expressions[form]}(?!\w)"), forms[form]))
+        initials = "".join(sorted({word[0] for word in by_first}))
+        return cls(forms, {word: tuple(found) for word, found in by_first.items()},
+                   re.compile(rf"[{re.escape(initials)}]\w*"))
 
     def find(self, words: str):
         """(start, end, person) of each occurrence in `words`."""
         return self.find_all([words])[0]
 
+    def _occurrences(self, text: str):
+        """(start, end, person) of each occurrence in the folded `text`, in order."""
+        if self.pattern is not None:
+            for match in self.pattern.finditer(text):
+                yield match.start(), match.end(), self.folded[" ".join(match.group().split())]
+            return
+        if self.words is None:
+            return
+        done = 0
+        by_first = self.by_first
+        for word in self.words.finditer(text):
+            start = word.start()
+            candidates = by_first.get(word.group())
+            if candidates is None or start < done:
+                continue
+            if start and (text[start - 1].isalnum() or text[start - 1] == "_"):  # inside a word (\w)
+                continue
+            for expression, person in candidates:
+                match = expression.match(text, start)
+                if match:
+                    done = match.end()
+                    yield start, done, person
+                    break
+
     def find_all(self, passages: list[str]) -> list[list[tuple[int, int, m.Person]]]:
         """`find` for each of `passages`, with one search of them all: joined
         by a character no form can match across (texts hold no NUL)."""
         found: list[list] = [[] for _ in passages]
-        if self.pattern is None:
+        if not self.persons:
             return found
         starts, offset = [], 0
         for words in passages:
             starts.append(offset)
             offset += len(words) + 1
-        for match in self.pattern.finditer(fold("\0".join(passages))):  # folding keeps lengths
-            number = bisect.bisect_right(starts, match.start()) - 1
+        for begin, end, person in self._occurrences(fold("\0".join(passages))):  # folding keeps lengths
+            number = bisect.bisect_right(starts, begin) - 1
             start = starts[number]
-            found[number].append((match.start() - start, match.end() - start,
-                                  self.persons[" ".join(match.group().split())]))
+            found[number].append((begin - start, end - start, person))
         return found
 
 
@@ -196,7 +243,7 @@ def index_persons(edition: m.Edition, persons: tuple[m.Person, ...], problems: C
         for text in edition.front + edition.texts:
             for blocks in (text.headnote, text.blocks, *(note.blocks for note in text.notes)):
                 for unit in units_of(blocks):
-                    _resolve_refs(unit.inlines, _Finder(None, {}), unit.location, problems)
+                    _resolve_refs(unit.inlines, _Finder({}), unit.location, problems)
         return edition
     found: dict[str, list[m.Occurrence]] = {person.id: [] for person in persons}
 
