@@ -196,9 +196,16 @@ def parse_yaml(text: str, path: str, problems: Collector, *, line_offset: int = 
     # libyaml (fast) first; where it fails, the pure-Python parser judges: it
     # accepts what libyaml refuses of YAML 1.1 and words its errors as
     # YAML_SLIPS explains them.
+    # The events are read apart first, to refuse anchors, aliases and deep
+    # nesting before anything is composed (libyaml's composer recurses in C:
+    # 50,000 brackets crash it). A text without "&" and "*" has neither anchor
+    # nor alias, and one with at most MAX_YAML_DEPTH of the characters that
+    # open a collection ("[", "{", "-", ":", "?": each collection has its own)
+    # cannot nest deeper: most front matter; it is composed at once.
+    plain = "&" not in text and "*" not in text and sum(map(text.count, "[{-:?")) <= MAX_YAML_DEPTH
     for loader in dict.fromkeys((COMPOSER, yaml.SafeLoader)):
         try:
-            if not _plain_structure(text, path, problems, line_offset, loader):
+            if not plain and not _plain_structure(text, path, problems, line_offset, loader):
                 return None
             node = yaml.compose(text, Loader=loader)
             break
@@ -218,7 +225,9 @@ def parse_yaml(text: str, path: str, problems: Collector, *, line_offset: int = 
     if node is None:
         return None
     constructor = yaml.SafeLoader("")
-    return _convert(node, path, line_offset, constructor, problems)
+    # Only a double-quoted value can hold a word longer than the text's longest (escaped line breaks join lines).
+    checks = _Checks(problems, long_words=bool(LONG_WORD.search(text)))
+    return _convert(node, path, line_offset, constructor, checks)
 
 
 def _plain_structure(text: str, path: str, problems: Collector, line_offset: int, loader=COMPOSER) -> bool:
@@ -246,7 +255,18 @@ def _plain_structure(text: str, path: str, problems: Collector, line_offset: int
     return True
 
 
-def _convert(node, path, line_offset, constructor, problems):
+class _Checks:
+    """What `_convert` reports to, and which checks each string needs."""
+
+    def __init__(self, problems: Collector, long_words: bool):
+        self.problems = problems
+        self.long_words = long_words
+
+
+STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _convert(node, path, line_offset, constructor, checks: _Checks):
     location = _location(path, node.start_mark, line_offset)
     if isinstance(node, yaml.MappingNode):
         result = YamlMap()
@@ -254,15 +274,15 @@ def _convert(node, path, line_offset, constructor, problems):
         result.key_location = {}
         result.value_location = {}
         for key_node, value_node in node.value:
-            key = _scalar(key_node, constructor, path, line_offset, problems)
+            key = _scalar(key_node, constructor, path, line_offset, checks)
             key_location = _location(path, key_node.start_mark, line_offset)
             if not isinstance(key, str):
                 key = str(key)
             if key in result:
                 first = result.key_location[key]
-                problems.add(key_location, f'duplicate key "{key}" (first at line {first.line})')
+                checks.problems.add(key_location, f'duplicate key "{key}" (first at line {first.line})')
                 continue
-            result[key] = _convert(value_node, path, line_offset, constructor, problems)
+            result[key] = _convert(value_node, path, line_offset, constructor, checks)
             result.key_location[key] = key_location
             result.value_location[key] = _location(path, value_node.start_mark, line_offset)
         return result
@@ -271,29 +291,33 @@ def _convert(node, path, line_offset, constructor, problems):
         result.location = location
         result.item_location = []
         for item in node.value:
-            result.append(_convert(item, path, line_offset, constructor, problems))
+            result.append(_convert(item, path, line_offset, constructor, checks))
             result.item_location.append(_location(path, item.start_mark, line_offset))
         return result
-    return _scalar(node, constructor, path, line_offset, problems)
+    return _scalar(node, constructor, path, line_offset, checks)
 
 
-def _scalar(node, constructor, path="", line_offset=0, problems: Collector | None = None):
+def _scalar(node, constructor, path="", line_offset=0, checks: _Checks | None = None):
     if not isinstance(node, yaml.ScalarNode):
         return repr(node.value)
-    try:
-        value = constructor.construct_object(node, deep=True)
-    except (yaml.YAMLError, ValueError, OverflowError):  # e.g. 2026-02-30: checked as a date later
+    if node.tag == STR_TAG:  # what the constructor would give
         value = node.value
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return node.value  # keep dates as written: "2026-11-23"
-    if isinstance(value, str) and problems is not None:
-        value = _checked_string(value, node, path, line_offset, problems)
+    else:
+        try:
+            value = constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError):  # e.g. 2026-02-30: checked as a date later
+            value = node.value
+        if isinstance(value, (datetime.date, datetime.datetime)):
+            return node.value  # keep dates as written: "2026-11-23"
+    if isinstance(value, str) and checks is not None and (node.style == '"' or checks.long_words):
+        value = _checked_string(value, node, path, line_offset, checks.problems)
     return value
 
 
 def _checked_string(value: str, node, path: str, line_offset: int, problems: Collector) -> str:
     """Strings from YAML escapes ("\\ud800", "\\x07") may hold what no file
-    can: report them, at the value, and give back a string that can be written."""
+    can: report them, at the value, and give back a string that can be written.
+    (Other strings are the file's own characters, checked with the file.)"""
     where = _location(path, node.start_mark, line_offset)
     bad = SURROGATE.search(value) or CONTROL.search(value)
     if bad:
