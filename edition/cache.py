@@ -1,5 +1,8 @@
 """A cache of parsed texts under `build/.cache`, so a rebuild re-parses only
-the texts that changed.
+the texts that changed; and, for `edition build` and `edition watch`, of
+whole texts: each text resolved (corrections, notes, index marks) and its
+EPUB document rendered, so a rebuild after a correction resolves and renders
+only the text that changed.
 
 An entry is keyed by a hash of the text's bytes, its path, the default
 language and the program (its version and the source of the modules that
@@ -47,11 +50,68 @@ def _program_fingerprint() -> str:
 PROGRAM = _program_fingerprint()
 
 
+def _whole_program_fingerprint() -> str:
+    """Every module, template and data file of the program: what a resolved
+    text or a rendered document may depend on."""
+    digest = hashlib.sha256(__version__.encode())
+    here = Path(__file__).resolve().parent
+    for path in sorted(p for p in here.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                       and p.suffix not in (".pyc", ".icc")):
+        digest.update(b"\0" + path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+_WHOLE_PROGRAM: list[str] = []
+
+
+def whole_program() -> str:
+    if not _WHOLE_PROGRAM:
+        _WHOLE_PROGRAM.append(_whole_program_fingerprint())
+    return _WHOLE_PROGRAM[0]
+
+
+def digest(*parts: str | bytes) -> str:
+    """A key made of `parts` (each told apart from the next)."""
+    made = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        made.update(len(data).to_bytes(8, "big") + data)
+    return made.hexdigest()
+
+
+# The key each resolved text was made under (by the object's identity, the
+# object kept so that the identity stays its own): a builder that is handed
+# that very text can reuse what it rendered from it before. A text made anew
+# from it (curled, paginated) has no key, and is rendered afresh.
+_KEYS: dict[int, tuple[object, str]] = {}
+
+
+def remember(thing: object, key: str) -> None:
+    _KEYS[id(thing)] = (thing, key)
+
+
+def key_of(thing: object) -> str | None:
+    found = _KEYS.get(id(thing))
+    return found[1] if found is not None and found[0] is thing else None
+
+
+def forget_keys() -> None:
+    _KEYS.clear()
+
+
+MAX_MEMORY = 4096  # whole texts and documents kept in a watcher's memory
+
+
 class TextCache:
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, whole_texts: bool = False):
         self.folder = folder
         self.hits = 0
         self.misses = 0
+        # Whole texts (`get_whole`/`put_whole`), asked for by `edition build` and `edition watch`:
+        self.whole_texts = whole_texts
+        self.whole_hits = 0
+        self.whole_misses = 0
+        self.memory: dict[str, object] = {}  # a watcher's: the entries of this process, unpickled
 
     def key(self, path: str, source: str, language: str) -> str:
         digest = hashlib.sha256(PROGRAM.encode())
@@ -84,3 +144,46 @@ class TextCache:
             os.replace(temporary, self.folder / f"{key}.pickle")
         except OSError:
             pass  # a cache that cannot be written only costs time
+
+    # --- whole texts: resolved texts, rendered documents --------------------------
+
+    def get_whole(self, kind: str, key: str):
+        """The entry of `kind` under `key`, from memory or from the folder, or None."""
+        if not self.whole_texts:
+            return None
+        found = self.memory.get(f"{kind}-{key}")
+        if found is None:
+            header = MAGIC + f"{kind}-{key}".encode() + b"\n"
+            try:
+                data = (self.folder / f"{kind}-{key}.entry").read_bytes()
+                if not data.startswith(header):
+                    raise ValueError("not this entry")
+                found = _ModelUnpickler(io.BytesIO(data[len(header):])).load()
+            except Exception:  # missing, truncated, corrupt, stale: a miss
+                found = None
+            if found is not None:
+                self._keep(f"{kind}-{key}", found)
+        if found is None:
+            self.whole_misses += 1
+        else:
+            self.whole_hits += 1
+        return found
+
+    def put_whole(self, kind: str, key: str, value) -> None:
+        if not self.whole_texts:
+            return
+        self._keep(f"{kind}-{key}", value)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            with os.fdopen(handle, "wb") as out:
+                out.write(MAGIC + f"{kind}-{key}".encode() + b"\n")
+                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.folder / f"{kind}-{key}.entry")
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+    def _keep(self, name: str, value) -> None:
+        if len(self.memory) >= MAX_MEMORY:
+            self.memory.clear()
+        self.memory[name] = value

@@ -239,45 +239,62 @@ def index_persons(edition: m.Edition, persons: tuple[m.Person, ...], problems: C
     """`edition` with an `IndexMark` at every occurrence of a declared person,
     each `PersonRef` resolved to its person, and the register
     (`edition.persons`, sorted as the index sorts)."""
+    indexed = {id(text): index_text(text, persons, problems) for text in edition.front + edition.texts}
     if not persons:
-        for text in edition.front + edition.texts:
-            for blocks in (text.headnote, text.blocks, *(note.blocks for note in text.notes)):
-                for unit in units_of(blocks):
-                    _resolve_refs(unit.inlines, _Finder({}), unit.location, problems)
         return edition
+    front = tuple(indexed[id(text)][0] for text in edition.front)
+    parts = tuple(replace(part, texts=tuple(indexed[id(text)][0] for text in part.texts)) for part in edition.parts)
+    return replace(edition, front=front, parts=parts,
+                   persons=register(persons, [found for _, found in indexed.values()]))
+
+
+def register(persons: tuple[m.Person, ...], found_in_texts) -> tuple[m.Person, ...]:
+    """The register: each person with their occurrences in every text (each
+    text's as `index_text` gives them, in reading order), sorted as the index sorts."""
     found: dict[str, list[m.Occurrence]] = {person.id: [] for person in persons}
+    for found_in_text in found_in_texts:
+        for person_id, occurrences in found_in_text.items():
+            found[person_id].extend(occurrences)
+    return tuple(sorted((replace(p, occurrences=tuple(found[p.id])) for p in persons),
+                        key=lambda p: sort_key(p.name)))
 
-    def index_text(text: m.Text) -> m.Text:
-        finder = _Finder.for_text(persons, text.path)
-        counter = iter(range(1, 10**9))
-        # The headnote, the text and each note, in reading order: searched all at once.
-        groups = [(text.headnote, None), (text.blocks, None)] + [(note.blocks, note) for note in text.notes]
-        units = [units_of(blocks) for blocks, _ in groups]
-        hits_of = iter(finder.find_all([unit.words for group in units for unit in group]))
 
-        def mark(blocks, group, note: m.Note | None = None):
-            for unit in group:
-                hits = next(hits_of)
-                inlines = _resolve_refs(unit.inlines, finder, unit.location, problems)
-                if inlines is not unit.inlines:
-                    blocks = replace_unit(blocks, unit.path, inlines)
-                for start, end, person in reversed(hits):
-                    inlines = mark_at(inlines, start, m.IndexMark("", person.id))
-                if hits:
-                    inlines = _number_marks(inlines, text.id, counter, unit.words, hits, found, note)
-                    blocks = replace_unit(blocks, unit.path, inlines)
-            return blocks
+def index_text(text: m.Text, persons: tuple[m.Person, ...], problems: Collector
+               ) -> tuple[m.Text, dict[str, list[m.Occurrence]]]:
+    """One text with its index marks and its `PersonRef`s resolved, and the
+    occurrences of each person in it (by the person's id, in reading order).
+    Nothing in it depends on the other texts."""
+    if not persons:
+        for blocks in (text.headnote, text.blocks, *(note.blocks for note in text.notes)):
+            for unit in units_of(blocks):
+                _resolve_refs(unit.inlines, _Finder({}), unit.location, problems)
+        return text, {}
+    found: dict[str, list[m.Occurrence]] = {person.id: [] for person in persons}
+    finder = _Finder.for_text(persons, text.path)
+    counter = iter(range(1, 10**9))
+    # The headnote, the text and each note, in reading order: searched all at once.
+    groups = [(text.headnote, None), (text.blocks, None)] + [(note.blocks, note) for note in text.notes]
+    units = [units_of(blocks) for blocks, _ in groups]
+    hits_of = iter(finder.find_all([unit.words for group in units for unit in group]))
 
-        marked = [mark(blocks, group, note) for (blocks, note), group in zip(groups, units)]
-        notes = tuple(note if blocks is note.blocks else replace(note, blocks=blocks)
-                      for note, blocks in zip(text.notes, marked[2:]))
-        return replace(text, headnote=marked[0], blocks=marked[1], notes=notes)
+    def mark(blocks, group, note: m.Note | None = None):
+        for unit in group:
+            hits = next(hits_of)
+            inlines = _resolve_refs(unit.inlines, finder, unit.location, problems)
+            if inlines is not unit.inlines:
+                blocks = replace_unit(blocks, unit.path, inlines)
+            for start, end, person in reversed(hits):
+                inlines = mark_at(inlines, start, m.IndexMark("", person.id))
+            if hits:
+                inlines = _number_marks(inlines, text.id, counter, unit.words, hits, found, note)
+                blocks = replace_unit(blocks, unit.path, inlines)
+        return blocks
 
-    front = tuple(index_text(text) for text in edition.front)
-    parts = tuple(replace(part, texts=tuple(index_text(text) for text in part.texts)) for part in edition.parts)
-    register = tuple(sorted((replace(p, occurrences=tuple(found[p.id])) for p in persons),
-                            key=lambda p: sort_key(p.name)))
-    return replace(edition, front=front, parts=parts, persons=register)
+    marked = [mark(blocks, group, note) for (blocks, note), group in zip(groups, units)]
+    notes = tuple(note if blocks is note.blocks else replace(note, blocks=blocks)
+                  for note, blocks in zip(text.notes, marked[2:]))
+    return (replace(text, headnote=marked[0], blocks=marked[1], notes=notes),
+            {person_id: occurrences for person_id, occurrences in found.items() if occurrences})
 
 
 def _resolve_refs(inlines, finder: _Finder, location: Location, problems: Collector):

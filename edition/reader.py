@@ -75,14 +75,23 @@ def _markdown() -> MarkdownIt:
 MARKDOWN = _markdown()
 
 
-def read_text(root: Path, relative_path: str, problems: Collector,
-              default_language: str = "", cache=None) -> m.Text | None:
-    """Reads one text file; reports problems and returns None if unusable.
-    With a `cache.TextCache`, an unchanged text is not parsed again."""
+def read_source(root: Path, relative_path: str, problems: Collector) -> str | None:
+    """The words of one text file, or None (reported) if it cannot be read."""
     try:
-        source = read_text_file(root / relative_path, relative_path)
+        return read_text_file(root / relative_path, relative_path)
     except SourceUnreadable as error:
         problems.add(error.location, error.message)
+        return None
+
+
+def read_text(root: Path, relative_path: str, problems: Collector,
+              default_language: str = "", cache=None, source: str | None = None) -> m.Text | None:
+    """Reads one text file (unless its `source` is given); reports problems
+    and returns None if unusable. With a `cache.TextCache`, an unchanged text
+    is not parsed again."""
+    if source is None:
+        source = read_source(root, relative_path, problems)
+    if source is None:
         return None
     if cache is None:
         return parse_text(source, relative_path, problems, default_language)

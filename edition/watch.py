@@ -25,10 +25,10 @@ class Watcher:
         self.manifest = manifest
         self.output = output
         self.formats = formats
-        self.options = BuildOptions(profile=profile, styles_dir=styles_dir)
+        self.cache = TextCache(output / ".cache", whole_texts=True)  # its entries also kept in memory
+        self.options = BuildOptions(profile=profile, styles_dir=styles_dir, cache=self.cache)
         self.say = say
         self.interval = interval
-        self.cache = TextCache(output / ".cache")
         self.seen: dict[Path, str] = {}
         self.builds = 0
 
