@@ -103,7 +103,7 @@ MAX_MEMORY = 4096  # whole texts and documents kept in a watcher's memory
 
 
 class TextCache:
-    def __init__(self, folder: Path, whole_texts: bool = False):
+    def __init__(self, folder: Path, whole_texts: bool = False, in_memory: bool = False):
         self.folder = folder
         self.hits = 0
         self.misses = 0
@@ -111,7 +111,8 @@ class TextCache:
         self.whole_texts = whole_texts
         self.whole_hits = 0
         self.whole_misses = 0
-        self.memory: dict[str, object] = {}  # a watcher's: the entries of this process, unpickled
+        self.in_memory = in_memory  # a watcher's: the entries of this process are also kept, unpickled
+        self.memory: dict[str, object] = {}
 
     def key(self, path: str, source: str, language: str) -> str:
         digest = hashlib.sha256(PROGRAM.encode())
@@ -184,6 +185,8 @@ class TextCache:
             pass  # a cache that cannot be written only costs time
 
     def _keep(self, name: str, value) -> None:
+        if not self.in_memory:
+            return
         if len(self.memory) >= MAX_MEMORY:
             self.memory.clear()
         self.memory[name] = value

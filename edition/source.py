@@ -196,18 +196,27 @@ def parse_yaml(text: str, path: str, problems: Collector, *, line_offset: int = 
     # libyaml (fast) first; where it fails, the pure-Python parser judges: it
     # accepts what libyaml refuses of YAML 1.1 and words its errors as
     # YAML_SLIPS explains them.
-    # The events are read apart first, to refuse anchors, aliases and deep
-    # nesting before anything is composed (libyaml's composer recurses in C:
-    # 50,000 brackets crash it). A text without "&" and "*" has neither anchor
-    # nor alias, and one with at most MAX_YAML_DEPTH of the characters that
-    # open a collection ("[", "{", "-", ":", "?": each collection has its own)
-    # cannot nest deeper: most front matter; it is composed at once.
+    # Anchors, aliases and deep nesting are refused. libyaml's composer
+    # recurses in C (50,000 brackets crash it), and the pure-Python one in
+    # Python: a text is composed by libyaml only when it cannot nest deeper
+    # than it can take (`nesting_bound`), and its nodes are then looked at for
+    # anchors, aliases and depth (`_plain_nodes`); otherwise, or when they hold
+    # any, the events are read first (`_plain_structure`), which says which and
+    # where. A text without "&" and "*" has neither anchor nor alias, and one
+    # with at most MAX_YAML_DEPTH of the characters that open a collection
+    # ("[", "{", "-", ":", "?": each collection has one of its own) cannot nest
+    # deeper: most front matter, composed without a look.
     plain = "&" not in text and "*" not in text and sum(map(text.count, "[{-:?")) <= MAX_YAML_DEPTH
+    composable = plain or nesting_bound(text) <= MAX_COMPOSED_DEPTH
     for loader in dict.fromkeys((COMPOSER, yaml.SafeLoader)):
         try:
-            if not plain and not _plain_structure(text, path, problems, line_offset, loader):
+            looked = plain or (composable and loader is COMPOSER and loader is not yaml.SafeLoader)
+            if not looked and not _plain_structure(text, path, problems, line_offset, loader):
                 return None
             node = yaml.compose(text, Loader=loader)
+            if looked and not plain and not _plain_nodes(node, text) \
+                    and not _plain_structure(text, path, problems, line_offset, loader):
+                return None
             break
         except yaml.MarkedYAMLError as error:
             if loader is not yaml.SafeLoader:
@@ -228,6 +237,52 @@ def parse_yaml(text: str, path: str, problems: Collector, *, line_offset: int = 
     # Only a double-quoted value can hold a word longer than the text's longest (escaped line breaks join lines).
     checks = _Checks(problems, long_words=bool(LONG_WORD.search(text)))
     return _convert(node, path, line_offset, constructor, checks)
+
+
+MAX_COMPOSED_DEPTH = 2000  # libyaml's composer takes 5,000 levels (and crashes at 50,000)
+
+
+# A bracket that can open a flow collection: first in the text, or after an
+# indicator (":", "-", ",", "?") or another bracket, blanks between. (Brackets
+# in words, "[a name]{.person}", cannot.) After a tag, an anchor or a comment
+# any bracket can, and all are counted.
+FLOW_OPENING = re.compile(r"(?:\A|[:\-,\[{?])\s*(?=[\[{])")
+
+
+def nesting_bound(text: str) -> int:
+    """How deep the YAML `text` can nest at most. A flow collection opens
+    with a bracket of its own; block collections nested in one another start
+    further right, or, at most one in two (a sequence as a mapping's value), in
+    the same column: so no deeper than the brackets that can open a flow
+    collection and twice the longest line."""
+    longest = max(map(len, text.split("\n")), default=0)
+    if "!" in text or "&" in text or "#" in text:
+        brackets = text.count("[") + text.count("{")
+    else:
+        brackets = sum(1 for _ in FLOW_OPENING.finditer(text))
+    return brackets + 2 * (longest + 1)
+
+
+def _plain_nodes(node, text: str) -> bool:
+    """False if the composed `node` holds an anchor (a node that starts
+    with "&"), an alias (a node met twice) or collections nested more than
+    MAX_YAML_DEPTH deep."""
+    seen: set[int] = set()
+    pending = [(node, 0)]
+    while pending:
+        node, depth = pending.pop()
+        if id(node) in seen or text.startswith("&", node.start_mark.index):
+            return False
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            if depth + 1 > MAX_YAML_DEPTH:
+                return False
+            pending.extend((child, depth + 1) for pair in node.value for child in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            if depth + 1 > MAX_YAML_DEPTH:
+                return False
+            pending.extend((child, depth + 1) for child in node.value)
+    return True
 
 
 def _plain_structure(text: str, path: str, problems: Collector, line_offset: int, loader=COMPOSER) -> bool:

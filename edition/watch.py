@@ -25,7 +25,7 @@ class Watcher:
         self.manifest = manifest
         self.output = output
         self.formats = formats
-        self.cache = TextCache(output / ".cache", whole_texts=True)  # its entries also kept in memory
+        self.cache = TextCache(output / ".cache", whole_texts=True, in_memory=True)
         self.options = BuildOptions(profile=profile, styles_dir=styles_dir, cache=self.cache)
         self.say = say
         self.interval = interval

@@ -93,3 +93,53 @@ def test_unknown_trim_size(tmp_path):
     assert diagnostics_of(write_project(tmp_path, manifest)) == [
         'manifest.yaml:6:9: unknown trim size "a6"; known: a5, a4, 6x9in, letter'
     ]
+
+
+HOSTILE_YAML = [
+    "a: &x 1\nb: *x\n", "a: &x 1\n", "a: [1, &x 2]\nb: {c: *x}\n", "a: " + "[" * 60 + "]" * 60,
+    "a:\n" + "".join("  " * (i + 1) + "-\n" for i in range(80)), "a: " + "{b: " * 60 + "1" + "}" * 60,
+    "a:\n" + "".join("  " * i + f"  k{i}:\n" for i in range(70)) + "  " * 71 + "v\n",
+]
+
+
+def test_yaml_composed_at_once_is_refused_as_the_events_refuse_it():
+    """A text whose nesting is bounded is composed first and its nodes looked
+    at; anchors, aliases and depth are reported as reading the events reports them."""
+    from edition.errors import Collector
+    from edition.source import _plain_structure, nesting_bound, parse_yaml
+
+    for text in HOSTILE_YAML:
+        assert nesting_bound(text) <= 2000
+        composed, events = Collector(), Collector()
+        assert parse_yaml(text, "m.yaml", composed) is None
+        assert not _plain_structure(text, "m.yaml", events, 0)
+        assert [str(d) for d in composed.diagnostics] == [str(d) for d in events.diagnostics] != []
+
+
+def test_the_nesting_bound_is_never_below_the_depth():
+    import random
+
+    import yaml
+
+    def depth(value):
+        if isinstance(value, dict):
+            return 1 + max(map(depth, value.values()), default=0)
+        if isinstance(value, list):
+            return 1 + max(map(depth, value), default=0)
+        return 0
+
+    def nested(rng, level):
+        if level == 0 or rng.random() < 0.2:
+            return rng.choice(["x", "[a]{.person} words", "a: b", 1])
+        count = 1 if rng.random() < 0.8 else 2
+        if rng.random() < 0.5:
+            return [nested(rng, level - 1) for _ in range(count)]
+        return {f"k{n}": nested(rng, level - 1) for n in range(count)}
+
+    from edition.source import nesting_bound
+
+    rng = random.Random(3)
+    for _ in range(150):
+        value = nested(rng, rng.randrange(1, 30))
+        text = yaml.safe_dump(value, default_flow_style=rng.choice([None, True, False]), width=rng.choice([20, 80]))
+        assert nesting_bound(text) >= depth(value), text
