@@ -113,6 +113,7 @@ class TextCache:
         self.whole_misses = 0
         self.in_memory = in_memory  # a watcher's: the entries of this process are also kept, unpickled
         self.memory: dict[str, object] = {}
+        self.yaml_pieces: dict = {}  # a watcher's: the manifest's entries as parsed (`source.parse_manifest_yaml`)
 
     def key(self, path: str, source: str, language: str) -> str:
         digest = hashlib.sha256(PROGRAM.encode())

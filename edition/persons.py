@@ -171,6 +171,19 @@ class _Finder:
 
     @classmethod
     def for_text(cls, persons, path: str) -> "_Finder":
+        """The finder of the persons that may be named in the text at `path`:
+        made once for each set of them (most texts share one)."""
+        chosen = tuple(person for person in persons if not person.texts or path in person.texts)
+        key = tuple(map(id, chosen))
+        made = _FINDERS.get(key)
+        if made is None or made[0] != chosen:  # the persons kept with it: their ids are theirs
+            if len(_FINDERS) > 64:
+                _FINDERS.clear()
+            made = _FINDERS[key] = (chosen, cls._make(chosen, path))
+        return made[1]
+
+    @classmethod
+    def _make(cls, persons, path: str) -> "_Finder":
         forms = {form: person for person in persons if not person.texts or path in person.texts
                  for form in person.forms}
         if not forms:
@@ -233,6 +246,9 @@ class _Finder:
             start = starts[number]
             found[number].append((begin - start, end - start, person))
         return found
+
+
+_FINDERS: dict[tuple[int, ...], tuple[tuple[m.Person, ...], "_Finder"]] = {}
 
 
 def index_persons(edition: m.Edition, persons: tuple[m.Person, ...], problems: Collector) -> m.Edition:

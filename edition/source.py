@@ -414,3 +414,97 @@ def calendar_problem(date: str) -> str:
     if not 1 <= day <= days:
         return f'"{date}" is not a date: {calendar.month_name[month]} {year} has {days} days'
     return ""
+
+
+# --- a manifest read again: only the items of "texts:" that changed ----------------
+
+
+ITEM_START = re.compile(r"( *)- ")
+
+
+def parse_manifest_yaml(text: str, path: str, problems: Collector, memo: dict | None = None):
+    """`parse_yaml` of a manifest; with `memo` (a watcher's, kept between
+    builds), the items of its top-level `texts:` list are parsed one by one,
+    each kept by its words and first line, so that a rebuild parses again only
+    the items that changed (and what is outside the list). Where the manifest
+    is not laid out so (one item a line "- " at one indentation after a
+    "texts:" line), or any piece does not parse cleanly on its own, it is
+    parsed whole, as without `memo`: the result, and every problem, are the same."""
+    if memo is None:
+        return parse_yaml(text, path, problems)
+    pieces = _manifest_pieces(text)
+    if pieces is not None:
+        head, items, tail = pieces
+        trial = Collector()
+        data = _pieces_parsed(head, items, tail, path, trial, memo)
+        if data is not None and not trial.diagnostics:
+            return data
+    return parse_yaml(text, path, problems)
+
+
+def _manifest_pieces(text: str):
+    """(head, [(item, first line)], (tail, first line)) of a manifest whose
+    top-level `texts:` is a block list, or None."""
+    lines = text.splitlines(keepends=True)
+    start = next((n for n, line in enumerate(lines) if line.rstrip() == "texts:"), None)
+    if start is None:
+        return None
+    items: list[list] = []  # [first line, end] of each item (0-based)
+    indent = None
+    end = len(lines)  # where the items end
+    for number in range(start + 1, len(lines)):
+        line = lines[number]
+        bare = line.strip()
+        found = ITEM_START.match(line)
+        if indent is None:
+            if not bare or bare.startswith("#"):
+                continue
+            if not found:
+                return None
+            indent = found.group(1)
+        if found and found.group(1) == indent:
+            items.append([number, number + 1])
+        elif bare and not line[0].isspace() and not line.startswith("#"):
+            end = number  # the next top-level key
+            break
+        elif items:
+            items[-1][1] = number + 1
+    if not items:
+        return None
+    head = "".join(lines[: items[0][0]])
+    pieces = [("".join(lines[a:b]), a + 1) for a, b in items]
+    return head, pieces, ("".join(lines[end:]), end + 1)
+
+
+def _pieces_parsed(head, items, tail, path, problems, memo):
+    data = parse_yaml(head, path, problems)
+    if not isinstance(data, YamlMap) or list(data)[-1:] != ["texts"] or data["texts"] is not None:
+        return None
+    parsed = YamlList()
+    parsed.item_location = []
+    for words, line in items:
+        key = (words, line, path)
+        item = memo.get(key)
+        if item is None:
+            item = parse_yaml(words, path, problems, line_offset=line - 1)
+            if not isinstance(item, YamlList) or len(item) != 1 or problems.diagnostics:
+                return None
+            memo[key] = item
+        if not parsed:
+            parsed.location = item.location  # where the list starts: its first "-"
+        parsed.append(item[0])
+        parsed.item_location.append(item.item_location[0])
+    data["texts"] = parsed
+    data.value_location["texts"] = parsed.location
+    words, line = tail
+    if words.strip():
+        rest = parse_yaml(words, path, problems, line_offset=line - 1)
+        if not isinstance(rest, YamlMap) or set(rest) & set(data):
+            return None
+        for key, value in rest.items():
+            data[key] = value
+            data.key_location[key] = rest.key_location[key]
+            data.value_location[key] = rest.value_location[key]
+    if len(memo) > 100_000:
+        memo.clear()
+    return data

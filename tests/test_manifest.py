@@ -143,3 +143,52 @@ def test_the_nesting_bound_is_never_below_the_depth():
         value = nested(rng, rng.randrange(1, 30))
         text = yaml.safe_dump(value, default_flow_style=rng.choice([None, True, False]), width=rng.choice([20, 80]))
         assert nesting_bound(text) >= depth(value), text
+
+
+def _same_yaml(a, b) -> bool:
+    """Equal values, and equal locations of every mapping, key, value and item."""
+    from edition.source import YamlList, YamlMap
+
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, YamlMap):
+        return (a.location == b.location and a.key_location == b.key_location
+                and a.value_location == b.value_location and list(a) == list(b)
+                and all(_same_yaml(a[k], b[k]) for k in a))
+    if isinstance(a, YamlList):
+        return (a.location == b.location and a.item_location == b.item_location and len(a) == len(b)
+                and all(map(_same_yaml, a, b)))
+    return a == b
+
+
+PIECES = [  # manifests at the edge of what is parsed item by item
+    "edition:\n  title: T\ntexts:\n  - file: a.md\n  - file: b.md\n    notes:\n      - at: x\n        note: y\n",
+    "edition:\n  title: T\ntexts:\n- file: a.md\n# a comment\n- file: b.md\n\npersons:\n  - name: A\n",
+    "texts:\n  - file: a.md\n    headnote: |\n      - not an item\n  - {file: b.md}\nedition: {title: T}\n",
+    "texts:\n  - file: a.md\n    note: \"a quote that\n  - file: b.md\n  goes on\"\n",
+    "texts:\n  - file: a.md\n  - file: [b.md\nedition: 1\n",
+    "edition:\n  title: T\ntexts:\n  - file: a.md\nedition:\n  title: U\n",
+    "texts:\n  - file: a.md\n    notes: &n [1]\n  - file: b.md\n    notes: *n\n",
+    "texts:\n  - file: a.md\n    title: \"\\ud800\"\n  - file: b.md\n    title: x\n    title: y\n",
+    "texts: []\nedition: 1\n", "texts:\n\n  # nothing\n",
+]
+
+
+def test_a_watcher_parses_the_manifest_item_by_item_as_it_parses_it_whole():
+    """`edition watch` keeps the manifest's entries of `texts:` as parsed; what
+    it reads again is what the whole manifest gives, values, places and problems."""
+    from pathlib import Path
+
+    from edition.errors import Collector
+    from edition.source import parse_manifest_yaml, parse_yaml
+
+    root = Path(__file__).resolve().parents[1]
+    texts = [(root / "manifest.yaml").read_text(encoding="utf-8"), *PIECES]
+    memo: dict = {}
+    for text in texts + [t.replace("file: a.md", "file: a.md\n    corrections: []") for t in texts]:
+        for _ in range(2):  # the second time from the memo
+            whole, pieces = Collector(), Collector()
+            expected = parse_yaml(text, "manifest.yaml", whole)
+            assert _same_yaml(parse_manifest_yaml(text, "manifest.yaml", pieces, memo), expected), text
+            assert [str(d) for d in pieces.diagnostics] == [str(d) for d in whole.diagnostics], text
+    assert len(memo) >= 16  # the sample's items, twice, and the edge cases' that are sound
