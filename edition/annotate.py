@@ -285,7 +285,10 @@ def resolve(manifest: Manifest, problems: Collector, cache=None) -> m.Edition | 
         from .cache import digest, forget_keys, whole_program
 
         forget_keys()
-        context = digest(whole_program(), language, repr(manifest.persons))
+        # What of the register a text's resolution uses: each person's id, forms and texts (not their
+        # place in the manifest, which a longer entry above moves, nor their words in the register).
+        named = tuple((person.id, person.forms, person.texts) for person in manifest.persons)
+        context = digest(whole_program(), language, repr(named))
     resolved: dict[int, tuple[m.Text, dict]] = {}  # by the text's identity: indexed, and its occurrences
     keys: dict[int, str] = {}  # by the text's identity: the key of its entry in the cache
     todo: list[tuple[m.Text, str | None]] = []  # resolved here, to be indexed once every text is sound
