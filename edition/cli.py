@@ -155,6 +155,7 @@ def run_build(args) -> int:
     options = BuildOptions(profile=args.profile, styles_dir=styles_dir_for(manifest.parent), progress=progress.stage,
                            cache=cache)
     paths = build_all(edition, output, formats, options)
+    cache.write_pending()
     progress.done()
     for path in paths:
         progress.say(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")

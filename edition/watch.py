@@ -73,6 +73,7 @@ class Watcher:
             edition = load(self.manifest, cache=self.cache)
             self.check_styles()
             paths = build_all(edition, self.output, self.formats, self.options)
+            self.cache.write_pending()
         except EditionError as error:
             self.say(str(error))
             self.say(f"build failed ({len(error.diagnostics) or 1} problem(s)); the previous outputs are "

@@ -620,13 +620,14 @@ class _BookWriter:
             key = digest(self.context, key, "front" if front else "body")
             found = self.cache.get_whole("epub", key)
             if (isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], bytes)
-                    and isinstance(found[1], tuple) and len(found[1]) == len(text.notes)):
-                done = (found[0], tuple(Markup(body) for body in found[1]))
+                    and isinstance(found[1], tuple) and len(found[1]) == len(text.notes)
+                    and all(type(body) is Markup for body in found[1])):
+                done = found
         if done is None:
             done = (self.render_text(text, front).content, tuple(
                 self.renderer.endnote(note, f"{href_of(text)}#{note.ref_id}") for note in text.notes))
             if key is not None:
-                self.cache.put_whole("epub", key, (done[0], tuple(str(body) for body in done[1])))
+                self.cache.put_whole("epub", key, done)
         self.rendered[id(text)] = done
         return done
 
