@@ -119,6 +119,7 @@ class TextCache:
         self.in_memory = in_memory  # a watcher's: the entries of this process are also kept, unpickled
         self.memory: dict[str, object] = {}
         self.pending: list[tuple[str, object]] = []  # whole texts to write to the folder
+        self.deflated: dict = {}  # a watcher's: the EPUB's entries compressed (`epubzip.repack`)
         self.yaml_pieces: dict = {}  # a watcher's: the manifest's entries as parsed (`source.parse_manifest_yaml`)
 
     def key(self, path: str, source: str, language: str) -> str:

@@ -118,3 +118,33 @@ def test_a_rebuild_after_each_correction_is_the_clean_build_of_the_corrected_pro
         assert watcher.poll_once() is True
         assert next((tmp_path / "watched").glob("*.epub")).read_bytes() == clean, what
         assert watcher.cache.whole_hits - hits == 2 * 6 - resolved - rendered, what
+
+
+def test_a_watcher_compresses_only_the_entries_that_changed(monkeypatch):
+    """`repack` with the entries compressed before gives the bytes of compressing them all."""
+    import datetime as dt
+    import io
+    import zipfile
+    import zlib
+
+    from edition.builders.epubzip import repack
+
+    def epub(words: bytes) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as book:
+            book.writestr("mimetype", "application/epub+zip")
+            book.writestr("EPUB/a.xhtml", b"<p>unchanged words</p>" * 500)
+            book.writestr("EPUB/b.xhtml", words * 500)
+        return out.getvalue()
+
+    when = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    deflated: dict = {}
+    assert repack(epub(b"<p>first</p>"), when, deflated) == repack(epub(b"<p>first</p>"), when)
+    assert len(deflated) == 2
+    compressed = []
+    real = zlib.compressobj
+    monkeypatch.setattr(zlib, "compressobj", lambda *a, **k: compressed.append(1) or real(*a, **k))
+    again = repack(epub(b"<p>second</p>"), when, deflated)
+    assert len(compressed) == 1  # b.xhtml only
+    monkeypatch.undo()
+    assert again == repack(epub(b"<p>second</p>"), when)

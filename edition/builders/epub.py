@@ -371,7 +371,8 @@ class EpubBuilder(Builder):
         book = _BookWriter(curled, _Styles.find(curled, options), options.progress, options.cache, keys)
         edition = curled
         data = book.package()
-        return repack(data, build_timestamp(edition.metadata.modified or edition.metadata.date))
+        deflated = options.cache.deflated if getattr(options.cache, "in_memory", False) else None
+        return repack(data, build_timestamp(edition.metadata.modified or edition.metadata.date), deflated)
 
 
 @dataclass(frozen=True)
