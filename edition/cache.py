@@ -1,8 +1,9 @@
 """A cache of parsed texts under `build/.cache`, so a rebuild re-parses only
 the texts that changed; and, for `edition build` and `edition watch`, of
-whole texts: each text resolved (corrections, notes, index marks) and its
-EPUB document rendered, so a rebuild after a correction resolves and renders
-only the text that changed.
+whole texts: each text's EPUB document and notes rendered (on disk), and
+each text resolved (corrections, notes, index marks: in a watcher's memory),
+so a rebuild after a correction renders (and, in a watcher, resolves) only
+the text that changed.
 
 An entry is keyed by a hash of the text's bytes, its path, the default
 language and the program (its version and the source of the modules that
@@ -156,12 +157,17 @@ class TextCache:
 
     # --- whole texts: resolved texts, rendered documents --------------------------
 
+    # Resolved texts are kept only in a watcher's memory: on disk, unpickling them
+    # (~1 ms each) costs about what resolving them from their parsed text does,
+    # and pickling them costs every build more. Rendered documents are kept on disk too.
+    ON_DISK = ("epub",)
+
     def get_whole(self, kind: str, key: str):
         """The entry of `kind` under `key`, from memory or from the folder, or None."""
         if not self.whole_texts:
             return None
         found = self.memory.get(f"{kind}-{key}")
-        if found is None:
+        if found is None and kind in self.ON_DISK:
             header = MAGIC + f"{kind}-{key}".encode() + b"\n"
             try:
                 data = (self.folder / f"{kind}-{key}.entry").read_bytes()
@@ -183,13 +189,14 @@ class TextCache:
         if not self.whole_texts:
             return
         self._keep(f"{kind}-{key}", value)
-        self.pending.append((f"{kind}-{key}", value))
+        if kind in self.ON_DISK:
+            self.pending.append((f"{kind}-{key}", value))
 
     def write_pending(self) -> None:
         """Writes the entries kept since the last call. Called once the
         outputs are written: pickling gives every record of the model a
         `__dict__` of its own (Python keeps attributes without one until
-        asked), which at K=40 is 10 MiB more than the build needs before."""
+        asked), more memory than the build needs before."""
         pending, self.pending = self.pending, []
         for name, value in pending:
             try:
