@@ -123,9 +123,16 @@ def control_characters(text: str, path: str, problems: Collector, line_offset: i
     return CONTROL.sub(" ", text)
 
 
+def has_long_word(text: str) -> bool:
+    """Whether `text` holds a run of more than MAX_WORD characters without a
+    space (`LONG_WORD`: `str.split` splits at the white space `\\S` excludes,
+    and is many times faster than the expression on a long text)."""
+    return len(text) > MAX_WORD and max(map(len, text.split()), default=0) > MAX_WORD
+
+
 def long_words(text: str, path: str, problems: Collector, line_offset: int = 0) -> None:
     """Reports every run of more than MAX_WORD characters without a space."""
-    if len(text) <= MAX_WORD or not LONG_WORD.search(text):
+    if not has_long_word(text):
         return
     for number, line in enumerate(text.split("\n"), start=1 + line_offset):
         for found in LONG_WORD.finditer(line):
@@ -235,7 +242,7 @@ def parse_yaml(text: str, path: str, problems: Collector, *, line_offset: int = 
         return None
     constructor = yaml.SafeLoader("")
     # Only a double-quoted value can hold a word longer than the text's longest (escaped line breaks join lines).
-    checks = _Checks(problems, long_words=bool(LONG_WORD.search(text)))
+    checks = _Checks(problems, long_words=has_long_word(text))
     return _convert(node, path, line_offset, constructor, checks)
 
 

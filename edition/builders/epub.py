@@ -27,7 +27,7 @@ from .. import model as m
 from ..cache import digest, whole_program
 from ..errors import BuildFailed
 from ..locale import long_date, page_ranges, shown_date, words
-from ..render import HtmlRenderer, make_env, plain
+from ..render import HtmlRenderer, fill, make_env, plain
 from ..stylesheet import checked, epub_media_type
 from ..typography import typeset
 from . import Builder, BuildOptions
@@ -83,8 +83,8 @@ class EpubRenderer(HtmlRenderer):
 
     def note_ref(self, node: m.NoteRef) -> Markup:
         kind = "noteref editorial" if node.note_id in self.editorial_note_ids else "noteref"
-        return Markup('<a href="%s#%s" id="%s" class="%s" epub:type="noteref" role="doc-noteref">%d</a>') % (
-            NOTES, node.note_id, node.ref_id, kind, node.number)
+        return fill('<a href="%s#%s" id="%s" class="%s" epub:type="noteref" role="doc-noteref">%d</a>',
+                    NOTES, node.note_id, node.ref_id, kind, node.number)
 
     in_link = False  # rendering the words of a link (a name that refers to the register): no link inside
 
@@ -127,8 +127,8 @@ class EpubRenderer(HtmlRenderer):
         (unless they hold a link or a note mark: links do not nest)."""
         if self.in_link or _holds_links(node.children):
             return super().emendation(node)
-        return Markup('<a class="emendation" id="%s" href="%s#%s-entry">%s</a>') % (
-            node.correction_id, EMENDATIONS, node.correction_id, self.inlines(node.children))
+        return fill('<a class="emendation" id="%s" href="%s#%s-entry">%s</a>',
+                    node.correction_id, EMENDATIONS, node.correction_id, self.inlines(node.children))
 
     def link(self, node: m.Link) -> Markup:
         if not node.url.lower().startswith(("http://", "https://", "mailto:")):
@@ -150,8 +150,8 @@ class EpubRenderer(HtmlRenderer):
         for index, block in enumerate(blocks):
             first, last = index == 0, index == len(blocks) - 1
             if isinstance(block, m.Paragraph) and (first or last):
-                out.append(Markup("<p>%s%s%s</p>") % (label if first else "", self.inlines(block.children),
-                                                      back if last else ""))
+                out.append(fill("<p>%s%s%s</p>", label if first else Markup(""), self.inlines(block.children),
+                                back if last else Markup("")))
             else:
                 out.append(self.block(block))
         if not (blocks and isinstance(blocks[-1], m.Paragraph)):
