@@ -163,8 +163,8 @@ class _Finder:
     with a word character still uses."""
 
     persons: dict[str, m.Person]  # a form (spaces made single) -> its person
-    # the first word of each form (folded) -> its forms, longest first: (the form's expression, its person)
-    by_first: dict[str, tuple[tuple[re.Pattern, m.Person], ...]] = field(default_factory=dict)
+    # the first word of each form (folded) -> its forms, longest first: (the form's words, its person)
+    by_first: dict[str, tuple[tuple[tuple[str, ...], m.Person], ...]] = field(default_factory=dict)
     words: re.Pattern | None = None  # the words that can begin a form
     pattern: re.Pattern | None = None  # the alternation, when a form begins with something else
     folded: dict[str, m.Person] = field(default_factory=dict)  # for it: a form folded -> its person
@@ -189,16 +189,14 @@ class _Finder:
         if not forms:
             return cls({})
         alternatives = sorted(forms, key=lambda f: (-len(f), f))  # the longest form wins where forms overlap
-        expressions = {form: re.escape(fold(form)).replace(r"\ ", r"\s+") for form in alternatives}
         firsts = {form: FIRST_WORD.match(fold(form)) for form in alternatives}
         if not all(firsts.values()):
-            body = "|".join(expressions[form] for form in alternatives)
+            body = "|".join(re.escape(fold(form)).replace(r"\ ", r"\s+") for form in alternatives)
             folded = {" ".join(fold(form).split()): person for form, person in forms.items()}
             return cls(forms, folded=folded, pattern=re.compile(rf"(?<!\w)(?:{body})(?!\w)"))
         by_first: dict[str, list] = {}
-        for form in alternatives:
-            by_first.setdefault(firsts[form].group(), []).append(
-                (re.compile(rf"{expressions[form]}(?!\w)"), forms[form]))
+        for form in alternatives:  # each form as its words, folded (white space between them)
+            by_first.setdefault(firsts[form].group(), []).append((tuple(fold(form).split(" ")), forms[form]))
         initials = "".join(sorted({word[0] for word in by_first}))
         return cls(forms, {word: tuple(found) for word, found in by_first.items()},
                    re.compile(rf"[{re.escape(initials)}]\w*"))
@@ -224,10 +222,10 @@ class _Finder:
                 continue
             if start and (text[start - 1].isalnum() or text[start - 1] == "_"):  # inside a word (\w)
                 continue
-            for expression, person in candidates:
-                match = expression.match(text, start)
-                if match:
-                    done = match.end()
+            for parts, person in candidates:
+                end = _form_at(text, start, parts)
+                if end >= 0:
+                    done = end
                     yield start, done, person
                     break
 
@@ -246,6 +244,26 @@ class _Finder:
             start = starts[number]
             found[number].append((begin - start, end - start, person))
         return found
+
+
+def _form_at(text: str, start: int, parts: tuple[str, ...]) -> int:
+    """Where the form made of `parts` ends if it stands at `start` of `text`
+    (its words with white space between them, then no word character: the
+    form's `\\s+`-joined expression and `(?!\\w)`), else -1."""
+    end = start
+    for number, part in enumerate(parts):
+        if number:
+            spaced = end
+            while end < len(text) and text[end].isspace():
+                end += 1
+            if end == spaced:
+                return -1
+        if not text.startswith(part, end):
+            return -1
+        end += len(part)
+    if end < len(text) and (text[end].isalnum() or text[end] == "_"):
+        return -1
+    return end
 
 
 _FINDERS: dict[tuple[int, ...], tuple[tuple[m.Person, ...], "_Finder"]] = {}
