@@ -119,6 +119,7 @@ class TextCache:
         self.whole_misses = 0
         self.in_memory = in_memory  # a watcher's: the entries of this process are also kept, unpickled
         self.memory: dict[str, object] = {}
+        self.used: set[str] = set()  # the entries of memory the build under way has used
         self.pending: list[tuple[str, object]] = []  # whole texts to write to the folder
         self.deflated: dict = {}  # a watcher's: the EPUB's entries compressed (`epubzip.repack`)
         self.yaml_pieces: dict = {}  # a watcher's: the manifest's entries as parsed (`source.parse_manifest_yaml`)
@@ -167,6 +168,8 @@ class TextCache:
         if not self.whole_texts:
             return None
         found = self.memory.get(f"{kind}-{key}")
+        if found is not None:
+            self.used.add(f"{kind}-{key}")
         if found is None and kind in self.ON_DISK:
             header = MAGIC + f"{kind}-{key}".encode() + b"\n"
             try:
@@ -192,6 +195,12 @@ class TextCache:
         if kind in self.ON_DISK:
             self.pending.append((f"{kind}-{key}", value))
 
+    def forget_unused(self) -> None:
+        """Keeps in memory only the entries the last build used: a watcher's
+        memory holds one build's texts, not every version of them."""
+        self.memory = {name: value for name, value in self.memory.items() if name in self.used}
+        self.used = set()
+
     def write_pending(self) -> None:
         """Writes the entries kept since the last call. Called once the
         outputs are written: pickling gives every record of the model a
@@ -212,6 +221,7 @@ class TextCache:
     def _keep(self, name: str, value) -> None:
         if not self.in_memory:
             return
+        self.used.add(name)
         if len(self.memory) >= MAX_MEMORY:
             self.memory.clear()
         self.memory[name] = value

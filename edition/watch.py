@@ -74,6 +74,7 @@ class Watcher:
             self.check_styles()
             paths = build_all(edition, self.output, self.formats, self.options)
             self.cache.write_pending()
+            self.cache.forget_unused()
         except EditionError as error:
             self.say(str(error))
             self.say(f"build failed ({len(error.diagnostics) or 1} problem(s)); the previous outputs are "
