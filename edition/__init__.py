@@ -30,7 +30,8 @@ def load(manifest_path: str | Path = "manifest.yaml", cache=None) -> Edition:
 
     path = Path(manifest_path)
     problems = Collector()
-    manifest = load_manifest(path, problems, shown_as=_shown(path))
+    memo = cache.yaml_pieces if cache is not None and getattr(cache, "in_memory", False) else None
+    manifest = load_manifest(path, problems, shown_as=_shown(path), memo=memo)
     edition = resolve(manifest, problems, cache) if manifest else None
     problems.raise_if_any()
     assert edition is not None

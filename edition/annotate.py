@@ -17,7 +17,7 @@ from pathlib import Path
 from . import model as m
 from .errors import Collector, Location
 from .manifest import Manifest, TextEntry
-from .reader import parse_inlines, read_text
+from .reader import parse_inlines, read_source, read_text
 from .source import shown as show_invisible
 
 QUOTE_FOLD = (("‘", "'"), ("’", "'"), ("‛", "'"), ("′", "'"), ("“", '"'), ("”", '"'), ("„", '"'), ("″", '"'),
@@ -273,30 +273,84 @@ def wrap_range(inlines, start: int, end: int, make) -> tuple:
 
 
 def resolve(manifest: Manifest, problems: Collector, cache=None) -> m.Edition | None:
-    """The fully resolved Edition, or None after reporting every problem."""
+    """The fully resolved Edition, or None after reporting every problem.
+    With a `cache.TextCache` that keeps whole texts, a text whose file, entry
+    in the manifest and register of persons are as before (and the program,
+    and the edition's language) is taken resolved from it."""
+    from .persons import index_text, register  # it matches with this module's helpers
+
     language = manifest.metadata.language
+    whole = cache is not None and cache.whole_texts
+    if whole:
+        from .cache import digest, forget_keys, whole_program
+
+        forget_keys()
+        # What of the register a text's resolution uses: each person's id, forms and texts (not their
+        # place in the manifest, which a longer entry above moves, nor their words in the register).
+        named = tuple((person.id, person.forms, person.texts) for person in manifest.persons)
+        context = digest(whole_program(), language, repr(named))
+    resolved: dict[int, tuple[m.Text, dict]] = {}  # by the text's identity: indexed, and its occurrences
+    keys: dict[int, str] = {}  # by the text's identity: the key of its entry in the cache
+    todo: list[tuple[m.Text, str | None]] = []  # resolved here, to be indexed once every text is sound
 
     def texts_of(entries):
-        resolved = (_resolve_text(entry, manifest.root, language, problems, cache) for entry in entries)
-        return tuple(text for text in resolved if text)
+        out = []
+        for entry in entries:
+            key = source = None
+            if whole:
+                source = read_source(manifest.root, entry.file, problems)
+                if source is None:
+                    continue
+                key = digest(context, entry.file, source, repr(entry))
+                found = cache.get_whole("text", key)
+                if isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], m.Text):
+                    resolved[id(found[0])] = found
+                    keys[id(found[0])] = key
+                    out.append(found[0])
+                    continue
+            text = _resolve_text(entry, manifest.root, language, problems, cache, source)
+            if text:
+                todo.append((text, key))
+                if key is not None:
+                    keys[id(text)] = key
+                out.append(text)
+        return tuple(out)
 
     front = texts_of(manifest.front)
     parts = []
     for number, part in enumerate(manifest.parts, start=1):
-        texts = texts_of(part.texts)
-        parts.append(m.Part(part.title, texts, f"part-{number}" if part.title else ""))
+        parts.append((part.title, texts_of(part.texts), f"part-{number}" if part.title else ""))
     if problems:
         return None
-    from .persons import index_persons  # it matches with this module's helpers
+    for text, key in todo:
+        before = len(problems.diagnostics)
+        indexed, occurrences = index_text(text, manifest.persons, problems)
+        resolved[id(text)] = (indexed, occurrences)
+        if key is not None and len(problems.diagnostics) == before:
+            cache.put_whole("text", key, (indexed, occurrences))
+    if problems:
+        return None
+    if whole:  # a builder handed these very texts may reuse what it rendered from them
+        from .cache import remember
 
-    edition = m.Edition(root=str(manifest.root), metadata=manifest.metadata, front=front, parts=tuple(parts),
+        for identity, key in keys.items():
+            remember(resolved[identity][0], key)
+
+    def final(texts):
+        return tuple(resolved[id(text)][0] for text in texts)
+
+    edition = m.Edition(root=str(manifest.root), metadata=manifest.metadata, front=final(front),
+                        parts=tuple(m.Part(title, final(texts), part_id) for title, texts, part_id in parts),
                         versions=manifest.versions)
-    edition = index_persons(edition, manifest.persons, problems)
-    return None if problems else edition
+    if manifest.persons:
+        occurrences = [resolved[id(text)][1] for text in front + tuple(t for _, ts, _ in parts for t in ts)]
+        edition = replace(edition, persons=register(manifest.persons, occurrences))
+    return edition
 
 
-def _resolve_text(entry: TextEntry, root: Path, language: str, problems: Collector, cache) -> m.Text | None:
-    text = read_text(root, entry.file, problems, default_language=language, cache=cache)
+def _resolve_text(entry: TextEntry, root: Path, language: str, problems: Collector, cache,
+                  source: str | None = None) -> m.Text | None:
+    text = read_text(root, entry.file, problems, default_language=language, cache=cache, source=source)
     if text is None:  # reported (a missing file at the manifest's line that names it)
         return None
     before = len(problems.diagnostics)

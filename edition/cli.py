@@ -150,9 +150,12 @@ def run_build(args) -> int:
     started = time.monotonic()
     progress.stage("reading the manifest and the texts")
     formats = ("epub", "pdf") if args.format == "all" else (args.format,)
-    edition = load_checked(manifest, formats, cache=TextCache(output / ".cache"))
-    options = BuildOptions(profile=args.profile, styles_dir=styles_dir_for(manifest.parent), progress=progress.stage)
+    cache = TextCache(output / ".cache", whole_texts=True)
+    edition = load_checked(manifest, formats, cache=cache)
+    options = BuildOptions(profile=args.profile, styles_dir=styles_dir_for(manifest.parent), progress=progress.stage,
+                           cache=cache)
     paths = build_all(edition, output, formats, options)
+    cache.write_pending()
     progress.done()
     for path in paths:
         progress.say(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")

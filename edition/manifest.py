@@ -17,7 +17,8 @@ from .errors import Collector, Location, did_you_mean
 from .ids import slugify
 from .reader import LANGUAGE_TAG, parse_blocks
 from .schema import Field, check_mapping
-from .source import SourceUnreadable, YamlList, YamlMap, calendar_problem, parse_yaml, read_text_file
+from .source import (SourceUnreadable, YamlList, YamlMap, calendar_problem, parse_manifest_yaml,
+                     read_text_file)
 
 TOP_FIELDS = {
     "edition": Field(dict, required=True),
@@ -89,7 +90,10 @@ class Manifest:
     persons: tuple[m.Person, ...] = ()
 
 
-def load_manifest(manifest_path: Path, problems: Collector, shown_as: str = "") -> Manifest | None:
+def load_manifest(manifest_path: Path, problems: Collector, shown_as: str = "", memo: dict | None = None
+                  ) -> Manifest | None:
+    """The manifest read and checked, or None (reported). `memo` (a watcher's)
+    keeps the YAML of its texts' entries between builds: see `parse_manifest_yaml`."""
     shown = shown_as or str(manifest_path)
     try:
         source = read_text_file(manifest_path, shown)
@@ -97,7 +101,7 @@ def load_manifest(manifest_path: Path, problems: Collector, shown_as: str = "") 
         problems.add(error.location, error.message)
         return None
     before = len(problems.diagnostics)
-    data = parse_yaml(source, shown, problems)
+    data = parse_manifest_yaml(source, shown, problems, memo)
     if data is None and len(problems.diagnostics) > before:
         return None  # the YAML itself is broken: reported
     top = check_mapping(data, TOP_FIELDS, Location(shown, 1, 1), "the manifest", problems)

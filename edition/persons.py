@@ -20,7 +20,7 @@ import difflib
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import model as m
@@ -56,6 +56,7 @@ German French English British American Nazi Fascist Bolshevik Menshevik Komsomol
 Thermidorean Thermidorian Marxist Leninist Stalinist Trotskyist Communist Socialist Republican
 """.split())
 NOT_NAME_ENDINGS = ("ism", "ist", "ists", "ian", "ians", "ish", "ese")
+FIRST_WORD = re.compile(r"\w+")
 
 
 # --- reading the manifest's `persons:` ----------------------------------------
@@ -151,86 +152,183 @@ def _check_shared_forms(persons: list[m.Person], problems: Collector) -> None:
 
 @dataclass(frozen=True)
 class _Finder:
-    """Whole-word matching of the forms that may occur in one text."""
+    """Whole-word matching of the forms that may occur in one text.
 
-    pattern: re.Pattern | None
+    A form starts with a word, so it can only begin where a word begins; the
+    search goes from word to word (a regular expression finds the words that
+    begin with a letter some form begins with) and looks the word up in a dict
+    of the forms' first words, then tries those forms there, longest first.
+    The result is that of one alternation of all the forms (`(?<!\\w)(?:…)(?!\\w)`,
+    longest first) tried at every position, which a form that does not begin
+    with a word character still uses."""
+
     persons: dict[str, m.Person]  # a form (spaces made single) -> its person
+    # the first word of each form (folded) -> its forms, longest first: (the form's words, its person)
+    by_first: dict[str, tuple[tuple[tuple[str, ...], m.Person], ...]] = field(default_factory=dict)
+    words: re.Pattern | None = None  # the words that can begin a form
+    pattern: re.Pattern | None = None  # the alternation, when a form begins with something else
+    folded: dict[str, m.Person] = field(default_factory=dict)  # for it: a form folded -> its person
 
     @classmethod
     def for_text(cls, persons, path: str) -> "_Finder":
+        """The finder of the persons that may be named in the text at `path`:
+        made once for each set of them (most texts share one)."""
+        chosen = tuple(person for person in persons if not person.texts or path in person.texts)
+        key = tuple(map(id, chosen))
+        made = _FINDERS.get(key)
+        if made is None or made[0] != chosen:  # the persons kept with it: their ids are theirs
+            if len(_FINDERS) > 64:
+                _FINDERS.clear()
+            made = _FINDERS[key] = (chosen, cls._make(chosen, path))
+        return made[1]
+
+    @classmethod
+    def _make(cls, persons, path: str) -> "_Finder":
         forms = {form: person for person in persons if not person.texts or path in person.texts
                  for form in person.forms}
         if not forms:
-            return cls(None, {})
+            return cls({})
         alternatives = sorted(forms, key=lambda f: (-len(f), f))  # the longest form wins where forms overlap
-        body = "|".join(re.escape(fold(form)).replace(r"\ ", r"\s+") for form in alternatives)
-        return cls(re.compile(rf"(?<!\w)(?:{body})(?!\w)"), forms)
+        firsts = {form: FIRST_WORD.match(fold(form)) for form in alternatives}
+        if not all(firsts.values()):
+            body = "|".join(re.escape(fold(form)).replace(r"\ ", r"\s+") for form in alternatives)
+            folded = {" ".join(fold(form).split()): person for form, person in forms.items()}
+            return cls(forms, folded=folded, pattern=re.compile(rf"(?<!\w)(?:{body})(?!\w)"))
+        by_first: dict[str, list] = {}
+        for form in alternatives:  # each form as its words, folded (white space between them)
+            by_first.setdefault(firsts[form].group(), []).append((tuple(fold(form).split(" ")), forms[form]))
+        initials = "".join(sorted({word[0] for word in by_first}))
+        return cls(forms, {word: tuple(found) for word, found in by_first.items()},
+                   re.compile(rf"[{re.escape(initials)}]\w*"))
 
     def find(self, words: str):
         """(start, end, person) of each occurrence in `words`."""
         return self.find_all([words])[0]
 
+    def _occurrences(self, text: str):
+        """(start, end, person) of each occurrence in the folded `text`, in order."""
+        if self.pattern is not None:
+            for match in self.pattern.finditer(text):
+                yield match.start(), match.end(), self.folded[" ".join(match.group().split())]
+            return
+        if self.words is None:
+            return
+        done = 0
+        by_first = self.by_first
+        for word in self.words.finditer(text):
+            start = word.start()
+            candidates = by_first.get(word.group())
+            if candidates is None or start < done:
+                continue
+            if start and (text[start - 1].isalnum() or text[start - 1] == "_"):  # inside a word (\w)
+                continue
+            for parts, person in candidates:
+                end = _form_at(text, start, parts)
+                if end >= 0:
+                    done = end
+                    yield start, done, person
+                    break
+
     def find_all(self, passages: list[str]) -> list[list[tuple[int, int, m.Person]]]:
         """`find` for each of `passages`, with one search of them all: joined
         by a character no form can match across (texts hold no NUL)."""
         found: list[list] = [[] for _ in passages]
-        if self.pattern is None:
+        if not self.persons:
             return found
         starts, offset = [], 0
         for words in passages:
             starts.append(offset)
             offset += len(words) + 1
-        for match in self.pattern.finditer(fold("\0".join(passages))):  # folding keeps lengths
-            number = bisect.bisect_right(starts, match.start()) - 1
+        for begin, end, person in self._occurrences(fold("\0".join(passages))):  # folding keeps lengths
+            number = bisect.bisect_right(starts, begin) - 1
             start = starts[number]
-            found[number].append((match.start() - start, match.end() - start,
-                                  self.persons[" ".join(match.group().split())]))
+            found[number].append((begin - start, end - start, person))
         return found
+
+
+def _form_at(text: str, start: int, parts: tuple[str, ...]) -> int:
+    """Where the form made of `parts` ends if it stands at `start` of `text`
+    (its words with white space between them, then no word character: the
+    form's `\\s+`-joined expression and `(?!\\w)`), else -1."""
+    end = start
+    for number, part in enumerate(parts):
+        if number:
+            spaced = end
+            while end < len(text) and text[end].isspace():
+                end += 1
+            if end == spaced:
+                return -1
+        if not text.startswith(part, end):
+            return -1
+        end += len(part)
+    if end < len(text) and (text[end].isalnum() or text[end] == "_"):
+        return -1
+    return end
+
+
+_FINDERS: dict[tuple[int, ...], tuple[tuple[m.Person, ...], "_Finder"]] = {}
 
 
 def index_persons(edition: m.Edition, persons: tuple[m.Person, ...], problems: Collector) -> m.Edition:
     """`edition` with an `IndexMark` at every occurrence of a declared person,
     each `PersonRef` resolved to its person, and the register
     (`edition.persons`, sorted as the index sorts)."""
+    indexed = {id(text): index_text(text, persons, problems) for text in edition.front + edition.texts}
     if not persons:
-        for text in edition.front + edition.texts:
-            for blocks in (text.headnote, text.blocks, *(note.blocks for note in text.notes)):
-                for unit in units_of(blocks):
-                    _resolve_refs(unit.inlines, _Finder(None, {}), unit.location, problems)
         return edition
+    front = tuple(indexed[id(text)][0] for text in edition.front)
+    parts = tuple(replace(part, texts=tuple(indexed[id(text)][0] for text in part.texts)) for part in edition.parts)
+    return replace(edition, front=front, parts=parts,
+                   persons=register(persons, [found for _, found in indexed.values()]))
+
+
+def register(persons: tuple[m.Person, ...], found_in_texts) -> tuple[m.Person, ...]:
+    """The register: each person with their occurrences in every text (each
+    text's as `index_text` gives them, in reading order), sorted as the index sorts."""
     found: dict[str, list[m.Occurrence]] = {person.id: [] for person in persons}
+    for found_in_text in found_in_texts:
+        for person_id, occurrences in found_in_text.items():
+            found[person_id].extend(occurrences)
+    return tuple(sorted((replace(p, occurrences=tuple(found[p.id])) for p in persons),
+                        key=lambda p: sort_key(p.name)))
 
-    def index_text(text: m.Text) -> m.Text:
-        finder = _Finder.for_text(persons, text.path)
-        counter = iter(range(1, 10**9))
-        # The headnote, the text and each note, in reading order: searched all at once.
-        groups = [(text.headnote, None), (text.blocks, None)] + [(note.blocks, note) for note in text.notes]
-        units = [units_of(blocks) for blocks, _ in groups]
-        hits_of = iter(finder.find_all([unit.words for group in units for unit in group]))
 
-        def mark(blocks, group, note: m.Note | None = None):
-            for unit in group:
-                hits = next(hits_of)
-                inlines = _resolve_refs(unit.inlines, finder, unit.location, problems)
-                if inlines is not unit.inlines:
-                    blocks = replace_unit(blocks, unit.path, inlines)
-                for start, end, person in reversed(hits):
-                    inlines = mark_at(inlines, start, m.IndexMark("", person.id))
-                if hits:
-                    inlines = _number_marks(inlines, text.id, counter, unit.words, hits, found, note)
-                    blocks = replace_unit(blocks, unit.path, inlines)
-            return blocks
+def index_text(text: m.Text, persons: tuple[m.Person, ...], problems: Collector
+               ) -> tuple[m.Text, dict[str, list[m.Occurrence]]]:
+    """One text with its index marks and its `PersonRef`s resolved, and the
+    occurrences of each person in it (by the person's id, in reading order).
+    Nothing in it depends on the other texts."""
+    if not persons:
+        for blocks in (text.headnote, text.blocks, *(note.blocks for note in text.notes)):
+            for unit in units_of(blocks):
+                _resolve_refs(unit.inlines, _Finder({}), unit.location, problems)
+        return text, {}
+    found: dict[str, list[m.Occurrence]] = {person.id: [] for person in persons}
+    finder = _Finder.for_text(persons, text.path)
+    counter = iter(range(1, 10**9))
+    # The headnote, the text and each note, in reading order: searched all at once.
+    groups = [(text.headnote, None), (text.blocks, None)] + [(note.blocks, note) for note in text.notes]
+    units = [units_of(blocks) for blocks, _ in groups]
+    hits_of = iter(finder.find_all([unit.words for group in units for unit in group]))
 
-        marked = [mark(blocks, group, note) for (blocks, note), group in zip(groups, units)]
-        notes = tuple(note if blocks is note.blocks else replace(note, blocks=blocks)
-                      for note, blocks in zip(text.notes, marked[2:]))
-        return replace(text, headnote=marked[0], blocks=marked[1], notes=notes)
+    def mark(blocks, group, note: m.Note | None = None):
+        for unit in group:
+            hits = next(hits_of)
+            inlines = _resolve_refs(unit.inlines, finder, unit.location, problems)
+            if inlines is not unit.inlines:
+                blocks = replace_unit(blocks, unit.path, inlines)
+            for start, end, person in reversed(hits):
+                inlines = mark_at(inlines, start, m.IndexMark("", person.id))
+            if hits:
+                inlines = _number_marks(inlines, text.id, counter, unit.words, hits, found, note)
+                blocks = replace_unit(blocks, unit.path, inlines)
+        return blocks
 
-    front = tuple(index_text(text) for text in edition.front)
-    parts = tuple(replace(part, texts=tuple(index_text(text) for text in part.texts)) for part in edition.parts)
-    register = tuple(sorted((replace(p, occurrences=tuple(found[p.id])) for p in persons),
-                            key=lambda p: sort_key(p.name)))
-    return replace(edition, front=front, parts=parts, persons=register)
+    marked = [mark(blocks, group, note) for (blocks, note), group in zip(groups, units)]
+    notes = tuple(note if blocks is note.blocks else replace(note, blocks=blocks)
+                  for note, blocks in zip(text.notes, marked[2:]))
+    return (replace(text, headnote=marked[0], blocks=marked[1], notes=notes),
+            {person_id: occurrences for person_id, occurrences in found.items() if occurrences})
 
 
 def _resolve_refs(inlines, finder: _Finder, location: Location, problems: Collector):

@@ -75,14 +75,23 @@ def _markdown() -> MarkdownIt:
 MARKDOWN = _markdown()
 
 
-def read_text(root: Path, relative_path: str, problems: Collector,
-              default_language: str = "", cache=None) -> m.Text | None:
-    """Reads one text file; reports problems and returns None if unusable.
-    With a `cache.TextCache`, an unchanged text is not parsed again."""
+def read_source(root: Path, relative_path: str, problems: Collector) -> str | None:
+    """The words of one text file, or None (reported) if it cannot be read."""
     try:
-        source = read_text_file(root / relative_path, relative_path)
+        return read_text_file(root / relative_path, relative_path)
     except SourceUnreadable as error:
         problems.add(error.location, error.message)
+        return None
+
+
+def read_text(root: Path, relative_path: str, problems: Collector,
+              default_language: str = "", cache=None, source: str | None = None) -> m.Text | None:
+    """Reads one text file (unless its `source` is given); reports problems
+    and returns None if unusable. With a `cache.TextCache`, an unchanged text
+    is not parsed again."""
+    if source is None:
+        source = read_source(root, relative_path, problems)
+    if source is None:
         return None
     if cache is None:
         return parse_text(source, relative_path, problems, default_language)
@@ -159,6 +168,9 @@ def parse_blocks(markdown: str, path: str, line_offset: int, problems: Collector
     that loads an edition again (`edition watch`) parses again only the
     notes that changed or moved: the blocks of a sound note are kept, by its
     words and place (the blocks carry their locations), in `_PARSED`."""
+    plain = _plain_paragraph(markdown, path, line_offset)
+    if plain is not None:
+        return plain
     key = (markdown, path, line_offset)
     blocks = _PARSED.get(key)
     if blocks is not None:
@@ -174,6 +186,23 @@ def parse_blocks(markdown: str, path: str, line_offset: int, problems: Collector
 
 _PARSED: dict[tuple[str, str, int], tuple[m.Block, ...]] = {}
 MAX_PARSED = 50_000  # notes and headnotes: a few times the largest edition's
+
+# Most notes are one line of words: nothing in them that Markdown reads as
+# markup (no emphasis, link, span, escape, entity, code, straight quote for the
+# typographer, nothing at the start that opens a list, heading, quote or code).
+# Such a line is one paragraph of one string, its dashes and ellipses set as
+# the typographer sets them: made here without parsing (the same model).
+PLAIN_LINE = re.compile(r"[^\x00-\x1f\x7f-\x9f\u2028\u2029\\`*_\[\]<>&{}'\"~|]+")
+PLAIN_START = re.compile(r"[^\W\d_]|[(“‘]")  # a letter, or an opening bracket or curly quote
+
+
+def _plain_paragraph(markdown: str, path: str, line_offset: int) -> tuple[m.Block, ...] | None:
+    """The blocks of `markdown` if it is one plain line (see PLAIN_LINE), else None."""
+    if not PLAIN_LINE.fullmatch(markdown) or not PLAIN_START.match(markdown) or markdown[-1].isspace():
+        return None
+    if "--" in markdown or "..." in markdown:
+        markdown = EN_DASH.sub("\\1–", EM_DASH.sub("\\1—", markdown)).replace("...", "…")
+    return (m.Paragraph((m.Str(markdown),), Location(path, 1 + line_offset, 1)),)
 
 
 def parse_inlines(markdown: str, where: Location, problems: Collector) -> tuple[m.Inline, ...]:

@@ -123,9 +123,16 @@ def control_characters(text: str, path: str, problems: Collector, line_offset: i
     return CONTROL.sub(" ", text)
 
 
+def has_long_word(text: str) -> bool:
+    """Whether `text` holds a run of more than MAX_WORD characters without a
+    space (`LONG_WORD`: `str.split` splits at the white space `\\S` excludes,
+    and is many times faster than the expression on a long text)."""
+    return len(text) > MAX_WORD and max(map(len, text.split()), default=0) > MAX_WORD
+
+
 def long_words(text: str, path: str, problems: Collector, line_offset: int = 0) -> None:
     """Reports every run of more than MAX_WORD characters without a space."""
-    if len(text) <= MAX_WORD or not LONG_WORD.search(text):
+    if not has_long_word(text):
         return
     for number, line in enumerate(text.split("\n"), start=1 + line_offset):
         for found in LONG_WORD.finditer(line):
@@ -196,11 +203,27 @@ def parse_yaml(text: str, path: str, problems: Collector, *, line_offset: int = 
     # libyaml (fast) first; where it fails, the pure-Python parser judges: it
     # accepts what libyaml refuses of YAML 1.1 and words its errors as
     # YAML_SLIPS explains them.
+    # Anchors, aliases and deep nesting are refused. libyaml's composer
+    # recurses in C (50,000 brackets crash it), and the pure-Python one in
+    # Python: a text is composed by libyaml only when it cannot nest deeper
+    # than it can take (`nesting_bound`), and its nodes are then looked at for
+    # anchors, aliases and depth (`_plain_nodes`); otherwise, or when they hold
+    # any, the events are read first (`_plain_structure`), which says which and
+    # where. A text without "&" and "*" has neither anchor nor alias, and one
+    # with at most MAX_YAML_DEPTH of the characters that open a collection
+    # ("[", "{", "-", ":", "?": each collection has one of its own) cannot nest
+    # deeper: most front matter, composed without a look.
+    plain = "&" not in text and "*" not in text and sum(map(text.count, "[{-:?")) <= MAX_YAML_DEPTH
+    composable = plain or nesting_bound(text) <= MAX_COMPOSED_DEPTH
     for loader in dict.fromkeys((COMPOSER, yaml.SafeLoader)):
         try:
-            if not _plain_structure(text, path, problems, line_offset, loader):
+            looked = plain or (composable and loader is COMPOSER and loader is not yaml.SafeLoader)
+            if not looked and not _plain_structure(text, path, problems, line_offset, loader):
                 return None
             node = yaml.compose(text, Loader=loader)
+            if looked and not plain and not _plain_nodes(node, text) \
+                    and not _plain_structure(text, path, problems, line_offset, loader):
+                return None
             break
         except yaml.MarkedYAMLError as error:
             if loader is not yaml.SafeLoader:
@@ -218,7 +241,55 @@ def parse_yaml(text: str, path: str, problems: Collector, *, line_offset: int = 
     if node is None:
         return None
     constructor = yaml.SafeLoader("")
-    return _convert(node, path, line_offset, constructor, problems)
+    # Only a double-quoted value can hold a word longer than the text's longest (escaped line breaks join lines).
+    checks = _Checks(problems, long_words=has_long_word(text))
+    return _convert(node, path, line_offset, constructor, checks)
+
+
+MAX_COMPOSED_DEPTH = 2000  # libyaml's composer takes 5,000 levels (and crashes at 50,000)
+
+
+# A bracket that can open a flow collection: first in the text, or after an
+# indicator (":", "-", ",", "?") or another bracket, blanks between. (Brackets
+# in words, "[a name]{.person}", cannot.) After a tag, an anchor or a comment
+# any bracket can, and all are counted.
+FLOW_OPENING = re.compile(r"(?:\A|[:\-,\[{?])\s*(?=[\[{])")
+
+
+def nesting_bound(text: str) -> int:
+    """How deep the YAML `text` can nest at most. A flow collection opens
+    with a bracket of its own; block collections nested in one another start
+    further right, or, at most one in two (a sequence as a mapping's value), in
+    the same column: so no deeper than the brackets that can open a flow
+    collection and twice the longest line."""
+    longest = max(map(len, text.split("\n")), default=0)
+    if "!" in text or "&" in text or "#" in text:
+        brackets = text.count("[") + text.count("{")
+    else:
+        brackets = sum(1 for _ in FLOW_OPENING.finditer(text))
+    return brackets + 2 * (longest + 1)
+
+
+def _plain_nodes(node, text: str) -> bool:
+    """False if the composed `node` holds an anchor (a node that starts
+    with "&"), an alias (a node met twice) or collections nested more than
+    MAX_YAML_DEPTH deep."""
+    seen: set[int] = set()
+    pending = [(node, 0)]
+    while pending:
+        node, depth = pending.pop()
+        if id(node) in seen or text.startswith("&", node.start_mark.index):
+            return False
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            if depth + 1 > MAX_YAML_DEPTH:
+                return False
+            pending.extend((child, depth + 1) for pair in node.value for child in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            if depth + 1 > MAX_YAML_DEPTH:
+                return False
+            pending.extend((child, depth + 1) for child in node.value)
+    return True
 
 
 def _plain_structure(text: str, path: str, problems: Collector, line_offset: int, loader=COMPOSER) -> bool:
@@ -246,7 +317,18 @@ def _plain_structure(text: str, path: str, problems: Collector, line_offset: int
     return True
 
 
-def _convert(node, path, line_offset, constructor, problems):
+class _Checks:
+    """What `_convert` reports to, and which checks each string needs."""
+
+    def __init__(self, problems: Collector, long_words: bool):
+        self.problems = problems
+        self.long_words = long_words
+
+
+STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _convert(node, path, line_offset, constructor, checks: _Checks):
     location = _location(path, node.start_mark, line_offset)
     if isinstance(node, yaml.MappingNode):
         result = YamlMap()
@@ -254,15 +336,15 @@ def _convert(node, path, line_offset, constructor, problems):
         result.key_location = {}
         result.value_location = {}
         for key_node, value_node in node.value:
-            key = _scalar(key_node, constructor, path, line_offset, problems)
+            key = _scalar(key_node, constructor, path, line_offset, checks)
             key_location = _location(path, key_node.start_mark, line_offset)
             if not isinstance(key, str):
                 key = str(key)
             if key in result:
                 first = result.key_location[key]
-                problems.add(key_location, f'duplicate key "{key}" (first at line {first.line})')
+                checks.problems.add(key_location, f'duplicate key "{key}" (first at line {first.line})')
                 continue
-            result[key] = _convert(value_node, path, line_offset, constructor, problems)
+            result[key] = _convert(value_node, path, line_offset, constructor, checks)
             result.key_location[key] = key_location
             result.value_location[key] = _location(path, value_node.start_mark, line_offset)
         return result
@@ -271,29 +353,33 @@ def _convert(node, path, line_offset, constructor, problems):
         result.location = location
         result.item_location = []
         for item in node.value:
-            result.append(_convert(item, path, line_offset, constructor, problems))
+            result.append(_convert(item, path, line_offset, constructor, checks))
             result.item_location.append(_location(path, item.start_mark, line_offset))
         return result
-    return _scalar(node, constructor, path, line_offset, problems)
+    return _scalar(node, constructor, path, line_offset, checks)
 
 
-def _scalar(node, constructor, path="", line_offset=0, problems: Collector | None = None):
+def _scalar(node, constructor, path="", line_offset=0, checks: _Checks | None = None):
     if not isinstance(node, yaml.ScalarNode):
         return repr(node.value)
-    try:
-        value = constructor.construct_object(node, deep=True)
-    except (yaml.YAMLError, ValueError, OverflowError):  # e.g. 2026-02-30: checked as a date later
+    if node.tag == STR_TAG:  # what the constructor would give
         value = node.value
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return node.value  # keep dates as written: "2026-11-23"
-    if isinstance(value, str) and problems is not None:
-        value = _checked_string(value, node, path, line_offset, problems)
+    else:
+        try:
+            value = constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError):  # e.g. 2026-02-30: checked as a date later
+            value = node.value
+        if isinstance(value, (datetime.date, datetime.datetime)):
+            return node.value  # keep dates as written: "2026-11-23"
+    if isinstance(value, str) and checks is not None and (node.style == '"' or checks.long_words):
+        value = _checked_string(value, node, path, line_offset, checks.problems)
     return value
 
 
 def _checked_string(value: str, node, path: str, line_offset: int, problems: Collector) -> str:
     """Strings from YAML escapes ("\\ud800", "\\x07") may hold what no file
-    can: report them, at the value, and give back a string that can be written."""
+    can: report them, at the value, and give back a string that can be written.
+    (Other strings are the file's own characters, checked with the file.)"""
     where = _location(path, node.start_mark, line_offset)
     bad = SURROGATE.search(value) or CONTROL.search(value)
     if bad:
@@ -335,3 +421,97 @@ def calendar_problem(date: str) -> str:
     if not 1 <= day <= days:
         return f'"{date}" is not a date: {calendar.month_name[month]} {year} has {days} days'
     return ""
+
+
+# --- a manifest read again: only the items of "texts:" that changed ----------------
+
+
+ITEM_START = re.compile(r"( *)- ")
+
+
+def parse_manifest_yaml(text: str, path: str, problems: Collector, memo: dict | None = None):
+    """`parse_yaml` of a manifest; with `memo` (a watcher's, kept between
+    builds), the items of its top-level `texts:` list are parsed one by one,
+    each kept by its words and first line, so that a rebuild parses again only
+    the items that changed (and what is outside the list). Where the manifest
+    is not laid out so (one item a line "- " at one indentation after a
+    "texts:" line), or any piece does not parse cleanly on its own, it is
+    parsed whole, as without `memo`: the result, and every problem, are the same."""
+    if memo is None:
+        return parse_yaml(text, path, problems)
+    pieces = _manifest_pieces(text)
+    if pieces is not None:
+        head, items, tail = pieces
+        trial = Collector()
+        data = _pieces_parsed(head, items, tail, path, trial, memo)
+        if data is not None and not trial.diagnostics:
+            return data
+    return parse_yaml(text, path, problems)
+
+
+def _manifest_pieces(text: str):
+    """(head, [(item, first line)], (tail, first line)) of a manifest whose
+    top-level `texts:` is a block list, or None."""
+    lines = text.splitlines(keepends=True)
+    start = next((n for n, line in enumerate(lines) if line.rstrip() == "texts:"), None)
+    if start is None:
+        return None
+    items: list[list] = []  # [first line, end] of each item (0-based)
+    indent = None
+    end = len(lines)  # where the items end
+    for number in range(start + 1, len(lines)):
+        line = lines[number]
+        bare = line.strip()
+        found = ITEM_START.match(line)
+        if indent is None:
+            if not bare or bare.startswith("#"):
+                continue
+            if not found:
+                return None
+            indent = found.group(1)
+        if found and found.group(1) == indent:
+            items.append([number, number + 1])
+        elif bare and not line[0].isspace() and not line.startswith("#"):
+            end = number  # the next top-level key
+            break
+        elif items:
+            items[-1][1] = number + 1
+    if not items:
+        return None
+    head = "".join(lines[: items[0][0]])
+    pieces = [("".join(lines[a:b]), a + 1) for a, b in items]
+    return head, pieces, ("".join(lines[end:]), end + 1)
+
+
+def _pieces_parsed(head, items, tail, path, problems, memo):
+    data = parse_yaml(head, path, problems)
+    if not isinstance(data, YamlMap) or list(data)[-1:] != ["texts"] or data["texts"] is not None:
+        return None
+    parsed = YamlList()
+    parsed.item_location = []
+    for words, line in items:
+        key = (words, line, path)
+        item = memo.get(key)
+        if item is None:
+            item = parse_yaml(words, path, problems, line_offset=line - 1)
+            if not isinstance(item, YamlList) or len(item) != 1 or problems.diagnostics:
+                return None
+            memo[key] = item
+        if not parsed:
+            parsed.location = item.location  # where the list starts: its first "-"
+        parsed.append(item[0])
+        parsed.item_location.append(item.item_location[0])
+    data["texts"] = parsed
+    data.value_location["texts"] = parsed.location
+    words, line = tail
+    if words.strip():
+        rest = parse_yaml(words, path, problems, line_offset=line - 1)
+        if not isinstance(rest, YamlMap) or set(rest) & set(data):
+            return None
+        for key, value in rest.items():
+            data[key] = value
+            data.key_location[key] = rest.key_location[key]
+            data.value_location[key] = rest.value_location[key]
+    if len(memo) > 100_000:
+        memo.clear()
+    return data

@@ -25,10 +25,10 @@ class Watcher:
         self.manifest = manifest
         self.output = output
         self.formats = formats
-        self.options = BuildOptions(profile=profile, styles_dir=styles_dir)
+        self.cache = TextCache(output / ".cache", whole_texts=True, in_memory=True)
+        self.options = BuildOptions(profile=profile, styles_dir=styles_dir, cache=self.cache)
         self.say = say
         self.interval = interval
-        self.cache = TextCache(output / ".cache")
         self.seen: dict[Path, str] = {}
         self.builds = 0
 
@@ -73,6 +73,8 @@ class Watcher:
             edition = load(self.manifest, cache=self.cache)
             self.check_styles()
             paths = build_all(edition, self.output, self.formats, self.options)
+            self.cache.write_pending()
+            self.cache.forget_unused()
         except EditionError as error:
             self.say(str(error))
             self.say(f"build failed ({len(error.diagnostics) or 1} problem(s)); the previous outputs are "

@@ -481,3 +481,32 @@ def test_a_page_that_opens_with_the_apparatus_is_placed_at_the_texts_first_words
     page = "York 1973, p. 44-46”). Copied from a reprint site. What constitutes the basis of the regime in the USSR?"
     assert _find(page, stream, 0) == stream.index("whatconstitutes")
     assert _find("Words that no text of the edition holds at all, not one of them, anywhere.", stream, 0) is None
+
+
+def test_the_name_finder_finds_what_one_alternation_of_all_forms_finds():
+    """The finder goes from word to word with a dict of the forms' first
+    words; its occurrences are those of the plain definition, one
+    alternation of every form (longest first) tried at every position."""
+    from edition.annotate import fold
+    from edition.errors import Location
+    from edition.persons import _Finder
+
+    where = Location("manifest.yaml", 1, 1)
+    names = {"Bukharin, Nikolai Ivanovich": ("Bukharin", "Nikolai Ivanovich", "N. I. Bukharin", "Nikolai"),
+             "Ivanov": ("Ivanov", "Ivanov’s brother"), "de Gaulle": ("de Gaulle",), "Abd": ("’Abd", "x_y")}
+    persons = tuple(m.Person(id=f"p{n}", name=name, forms=forms, dates="", about=(), location=where)
+                    for n, (name, forms) in enumerate(names.items()))
+    words = ["Bukharin", "Nikolai", "Ivanovich", "N.", "I.", "Ivanov", "Ivanov’s", "brother", "de", "Gaulle",
+             "Gaullist", "’Abd", "x_y", "x_yz", "aBukharin", "Bukharin_", "Bukharin2", "and", "the", ",", "—"]
+    rng = random.Random(12)
+    passages = ["".join(rng.choice(words) + rng.choice([" ", "  ", "\n", "", ", ", "\u00a0"])
+                        for _ in range(rng.randrange(1, 30))) for _ in range(300)]
+    for chosen in (persons[:3], persons):  # only forms that begin with a word; and one that does not
+        finder = _Finder.for_text(chosen, "texts/a.md")
+        forms = {" ".join(fold(f).split()): person for f, person in finder.persons.items()}
+        body = "|".join(re.escape(fold(f)).replace(r"\ ", r"\s+") for f in sorted(forms, key=lambda f: (-len(f), f)))
+        plain = re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+        expected = [[(hit.start(), hit.end(), forms[" ".join(hit.group().split())]) for hit in plain.finditer(fold(p))]
+                    for p in passages]
+        assert finder.find_all(passages) == expected
+        assert sum(map(len, expected)) > 100

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import yaml
+
 from edition import model as m
 from edition.errors import Collector
 from edition.reader import parse_text
@@ -155,3 +159,40 @@ def test_missing_front_matter_and_empty_text():
                         "then title, author, date and source, then '---'"]
     _, problems = parse("\n   \n")
     assert problems == ["texts/t.md:9:1: the text is empty"]
+
+
+def _notes_and_headnotes(manifest: Path) -> list[str]:
+    data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+    entries = data.get("texts", []) + [t for part in data.get("parts", []) for t in part.get("texts", [])]
+    found = [str(e["headnote"]).strip() for e in entries if "headnote" in e]
+    return found + [str(n["note"]).strip() for e in entries for n in e.get("notes", [])]
+
+
+# One line each, plain or nearly so: what the shortcut must take, or leave to the parser.
+EDGES = ["Plain words -- with a dash... and more --- words.", "A -- B", "x---y", "a----b", "Ends with a dash --",
+         "1917. A year", "1917 was a year.", "(1) A list?", "“Quoted” words, ‘single’ ones.", "Stalin's words",
+         "Said \"so\".", "A *word*.", "A_b_c", "An [x]{.smallcaps}", "<https://example.org>", "A &amp; B",
+         "Code `x`", "A \\* star", "- item", "+ item", "# Head", "> quote", "    code", "::: signature",
+         "Two  spaces", "Trailing spaces  ", "Tab\there", "A\nB", "A\n\nB", "Words\n===", "~~~", "Ünïcödé words",
+         "Ωμέγα", "a | b", "Page 12-14, §3 + 4 = 7!", "Naïve — dash – en", "A.", "x", "Ann.\u00a0"]
+
+
+def test_plain_notes_are_made_as_the_parser_makes_them():
+    """A note that is one plain line is made without markdown-it: the same
+    blocks as parsing it, for every note and headnote of the sample and of the
+    test editions, and for lines at the edge of plain."""
+    from edition import reader
+
+    root = Path(__file__).resolve().parents[1]
+    manifests = [root / "manifest.yaml", *sorted((root / "tests" / "roots").glob("*/manifest.yaml"))]
+    sources = [note for manifest in manifests for note in _notes_and_headnotes(manifest)] + EDGES
+    taken = 0
+    for source in sources:
+        problems = Collector()
+        parsed, _ = reader._parse_body(source, "manifest.yaml", 40, problems, id_prefix="", allow_notes=False)
+        made = reader._plain_paragraph(source, "manifest.yaml", 40)
+        if made is not None:
+            taken += 1
+            assert made == parsed and not problems.diagnostics, source
+        assert reader.parse_blocks(source, "manifest.yaml", 40, Collector()) == parsed, source
+    assert taken >= 80 and taken < len(sources) - 30  # both ways are tried

@@ -300,3 +300,17 @@ def test_screenshots_of_the_cover_a_text_opening_and_a_pop_up_note(page, books, 
             assert max(ImageStat.Stat(image.convert("L")).stddev) > 10, f"{name} is blank"
             small = image.convert("RGB").quantize(colors=48, dither=Image.Dither.NONE)
         small.save(path, optimize=True)  # small files for the README
+
+
+def test_fill_is_markups_own_formatting():
+    """`render.fill` gives what `Markup(template) % values` gives."""
+    from markupsafe import Markup
+
+    from edition.render import fill
+
+    values = ["plain", "a & b", "<i>x</i>", "it's \"so\"", Markup("<b>safe</b>"), 7, "", "ünï – ’"]
+    for first in values:
+        for second in values:
+            template = '<a id="%s">%s</a>' if not isinstance(second, int) else '<a id="%s">%d</a>'
+            assert fill(template, first, second) == Markup(template) % (first, second)
+            assert type(fill(template, first, second)) is Markup

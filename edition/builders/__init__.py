@@ -29,6 +29,7 @@ class BuildOptions:
     profile: str = "screen"  # screen: coloured links; print: black, crop marks if asked
     styles_dir: Path | None = None  # the project's styles/ (CSS, fonts, template overrides)
     progress: Callable[[str], None] = lambda stage: None  # told each stage as it starts
+    cache: object = None  # a `cache.TextCache` keeping whole texts: the EPUB reuses the documents it rendered
 
 
 class Builder:

@@ -16,6 +16,7 @@ emendations, [index of names].
 from __future__ import annotations
 
 import io
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -23,9 +24,10 @@ from ebooklib import epub
 from markupsafe import Markup
 
 from .. import model as m
+from ..cache import digest, whole_program
 from ..errors import BuildFailed
 from ..locale import long_date, page_ranges, shown_date, words
-from ..render import HtmlRenderer, make_env, plain
+from ..render import HtmlRenderer, fill, make_env, plain
 from ..stylesheet import checked, epub_media_type
 from ..typography import typeset
 from . import Builder, BuildOptions
@@ -81,8 +83,8 @@ class EpubRenderer(HtmlRenderer):
 
     def note_ref(self, node: m.NoteRef) -> Markup:
         kind = "noteref editorial" if node.note_id in self.editorial_note_ids else "noteref"
-        return Markup('<a href="%s#%s" id="%s" class="%s" epub:type="noteref" role="doc-noteref">%d</a>') % (
-            NOTES, node.note_id, node.ref_id, kind, node.number)
+        return fill('<a href="%s#%s" id="%s" class="%s" epub:type="noteref" role="doc-noteref">%d</a>',
+                    NOTES, node.note_id, node.ref_id, kind, node.number)
 
     in_link = False  # rendering the words of a link (a name that refers to the register): no link inside
 
@@ -125,8 +127,8 @@ class EpubRenderer(HtmlRenderer):
         (unless they hold a link or a note mark: links do not nest)."""
         if self.in_link or _holds_links(node.children):
             return super().emendation(node)
-        return Markup('<a class="emendation" id="%s" href="%s#%s-entry">%s</a>') % (
-            node.correction_id, EMENDATIONS, node.correction_id, self.inlines(node.children))
+        return fill('<a class="emendation" id="%s" href="%s#%s-entry">%s</a>',
+                    node.correction_id, EMENDATIONS, node.correction_id, self.inlines(node.children))
 
     def link(self, node: m.Link) -> Markup:
         if not node.url.lower().startswith(("http://", "https://", "mailto:")):
@@ -148,8 +150,8 @@ class EpubRenderer(HtmlRenderer):
         for index, block in enumerate(blocks):
             first, last = index == 0, index == len(blocks) - 1
             if isinstance(block, m.Paragraph) and (first or last):
-                out.append(Markup("<p>%s%s%s</p>") % (label if first else "", self.inlines(block.children),
-                                                      back if last else ""))
+                out.append(fill("<p>%s%s%s</p>", label if first else Markup(""), self.inlines(block.children),
+                                back if last else Markup("")))
             else:
                 out.append(self.block(block))
         if not (blocks and isinstance(blocks[-1], m.Paragraph)):
@@ -355,10 +357,22 @@ class EpubBuilder(Builder):
     suffix = ".epub"
 
     def render(self, edition: m.Edition, options: BuildOptions) -> bytes:
-        edition = typeset(edition)  # every metadata string curled, as the texts are
-        book = _BookWriter(edition, _Styles.find(edition, options), options.progress)
+        curled = typeset(edition)  # every metadata string curled, as the texts are
+        keys = {}
+        if options.cache is not None and not edition.print_pages:
+            from ..cache import key_of
+
+            # A text the loader took from (or put into) the cache keeps its key through `typeset`,
+            # which changes only what its key covers (its words, the program).
+            for text, curled_text in zip(edition.front + edition.texts, curled.front + curled.texts):
+                key = key_of(text)
+                if key is not None:
+                    keys[id(curled_text)] = key
+        book = _BookWriter(curled, _Styles.find(curled, options), options.progress, options.cache, keys)
+        edition = curled
         data = book.package()
-        return repack(data, build_timestamp(edition.metadata.modified or edition.metadata.date))
+        deflated = options.cache.deflated if getattr(options.cache, "in_memory", False) else None
+        return repack(data, build_timestamp(edition.metadata.modified or edition.metadata.date), deflated)
 
 
 @dataclass(frozen=True)
@@ -395,7 +409,8 @@ class _Styles:
 class _BookWriter:
     """Renders every file of one edition's EPUB and hands them to ebooklib."""
 
-    def __init__(self, edition: m.Edition, styles: _Styles, progress=lambda stage: None):
+    def __init__(self, edition: m.Edition, styles: _Styles, progress=lambda stage: None, cache=None,
+                 keys: dict[int, str] | None = None):
         self.edition = edition
         self.progress = progress
         self.meta = edition.metadata
@@ -411,6 +426,15 @@ class _BookWriter:
         self.noted = tuple(text for text in edition.front + edition.texts if text.notes)
         self.emended = tuple(text for text in edition.front + edition.texts if text.corrections)
         self.named = persons.named(edition)
+        # The documents of the texts, and their notes, rendered before: by the text's key in the cache.
+        self.cache = cache
+        self.keys = keys or {}
+        self.rendered: dict[int, tuple[bytes, tuple[Markup, ...]]] = {}
+        if self.keys:
+            # Model records have a `repr` of all their fields (a pickle's bytes depend on which strings
+            # happen to be one object).
+            self.context = digest(whole_program(), repr((self.meta, self.renderer.label_notes, bool(self.named))),
+                                  *_folder_contents(styles.templates))
 
     # --- the package ---
     def package(self) -> bytes:
@@ -585,6 +609,30 @@ class _BookWriter:
         return Document(doc_id, href, content.encode("utf-8"), properties)
 
     def text_document(self, text: m.Text, front: bool) -> Document:
+        return Document(text.id, href_of(text), self.text_and_notes(text, front)[0])
+
+    def text_and_notes(self, text: m.Text, front: bool) -> tuple[bytes, tuple[Markup, ...]]:
+        """The text's document and its notes' bodies, from the cache where they were rendered before."""
+        done = self.rendered.get(id(text))
+        if done is not None:
+            return done
+        key = self.keys.get(id(text))
+        if key is not None:
+            key = digest(self.context, key, "front" if front else "body")
+            found = self.cache.get_whole("epub", key)
+            if (isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], bytes)
+                    and isinstance(found[1], tuple) and len(found[1]) == len(text.notes)
+                    and all(type(body) is Markup for body in found[1])):
+                done = found
+        if done is None:
+            done = (self.render_text(text, front).content, tuple(
+                self.renderer.endnote(note, f"{href_of(text)}#{note.ref_id}") for note in text.notes))
+            if key is not None:
+                self.cache.put_whole("epub", key, done)
+        self.rendered[id(text)] = done
+        return done
+
+    def render_text(self, text: m.Text, front: bool) -> Document:
         epub_type, role = ("chapter", "doc-chapter")
         if front:
             epub_type, role = FRONT_SEMANTICS.get(text.meta.title.strip().lower(), ("", ""))
@@ -628,12 +676,13 @@ class _BookWriter:
 
     def note_groups(self) -> tuple[NoteGroup, ...]:
         groups = []
+        front = {id(text) for text in self.edition.front}
         for text in self.noted:
+            bodies = self.text_and_notes(text, id(text) in front)[1]
             notes = tuple(
                 NoteView(id=note.id, editorial=note.kind == m.NoteKind.EDITORIAL,
-                         lang="" if note.kind == m.NoteKind.EDITORIAL else self.lang_if_other(text),
-                         body=self.renderer.endnote(note, f"{href_of(text)}#{note.ref_id}"))
-                for note in text.notes)
+                         lang="" if note.kind == m.NoteKind.EDITORIAL else self.lang_if_other(text), body=body)
+                for note, body in zip(text.notes, bodies))
             groups.append(NoteGroup(f"notes-{text.id}", text.meta.title, href_of(text), self.lang_if_other(text),
                                     notes))
         return tuple(groups)
@@ -787,6 +836,25 @@ def print_edition(meta: m.Metadata) -> str:
 def _holds_links(inlines) -> bool:
     return any(isinstance(node, (m.Link, m.NoteRef, m.PersonRef))
                or (isinstance(node, m.CONTAINER_INLINES) and _holds_links(node.children)) for node in inlines)
+
+
+def _folder_contents(folder: Path) -> list[bytes]:
+    """The names and bytes of every file under `folder` (a project's template
+    overrides), for a key: a link is not followed (it may lead out of the
+    project, which the template loader refuses), its target's name stands for it."""
+    if not folder.is_dir() or folder.is_symlink():
+        return [str(folder).encode()] if folder.is_symlink() else []
+    found = []
+    for top, folders, files in os.walk(folder):  # links to folders are not entered
+        folders.sort()
+        for name in sorted(folders + files):
+            path = Path(top) / name
+            found.append(path.relative_to(folder).as_posix().encode())
+            if path.is_symlink():
+                found.append(b"link to " + os.readlink(path).encode("utf-8", "surrogateescape"))
+            elif path.is_file():
+                found.append(path.read_bytes())
+    return found
 
 
 def href_of(text: m.Text) -> str:
