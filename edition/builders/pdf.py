@@ -46,6 +46,7 @@ from .flush import flush_bottoms
 from .pdf_links import one_link_per_reference
 from .pdf_index import IndexEntry, RegisterEntry, index_entries, index_stylesheet, register_entries, settle_index
 from .line_breaking import trailing_spaces_hang
+from .page_refs import LiteralStyles, literal_css, number_links
 from .pdf_labels import Folios
 from .pdf_tags import tagging
 from .register import refers_to_register
@@ -214,6 +215,7 @@ class Book:
     refers_to_register: bool = False  # a note refers to the register (→ Name): the notes say so
     index: tuple[IndexEntry, ...] = ()  # the index of names; its pages filled in from layout
     padding: int = 0  # blank pages after the colophon, to make the page count a multiple of `signature`
+    anchor_pages: tuple = ()  # (id, page index) of every anchor, from the layout before: page references as text
 
 
 # --- rendering the model for print --------------------------------------------
@@ -434,7 +436,8 @@ def settle(book: Book, layout: PageMap) -> Book:
                               running_head=notes[0].running_head, notes=notes))
     padding = -(layout[BOOK_END] + 1) % book.signature if BOOK_END in layout.pages else 0
     return replace(book, note_groups=tuple(groups), padding=padding,
-                   index=settle_index(book.index, layout.pages, folios, fixed.index_note_mark))
+                   index=settle_index(book.index, layout.pages, folios, fixed.index_note_mark),
+                   anchor_pages=tuple(layout.pages.items()))
 
 
 @dataclass(frozen=True)
@@ -447,6 +450,7 @@ class Press:
     fonts: object  # a weasyprint FontConfiguration
     base_url: str  # where the stylesheet's fonts and images are found
     fetcher: object  # serves only the project's files: see confine.py
+    literal: LiteralStyles = LiteralStyles("", ())  # the stylesheets' page references, printed as text
 
     @classmethod
     def for_styles(cls, styles: Path, project: Path) -> "Press":
@@ -470,10 +474,20 @@ class Press:
         stylesheets = (CSS(filename=str(stylesheet_path), font_config=fonts, url_fetcher=fetcher),
                        CSS(filename=str(persons_path), font_config=fonts,
                            url_fetcher=print_fetcher(persons_path, project)))
-        return cls(template, stylesheets, fonts, str(styles.resolve()) + os.sep, fetcher)
+        literal = literal_css([css, persons_path.read_text(encoding="utf-8", errors="replace")])
+        return cls(template, stylesheets, fonts, str(styles.resolve()) + os.sep, fetcher, literal)
 
     def html(self, book: Book) -> str:
         return self.template.render(book=book)
+
+    def lay_out_numbered(self, html: str, book: Book):
+        """`lay_out(html)`; once a layout has shown where the book's anchors
+        are, with the page of each link's target printed as text (see page_refs.py)."""
+        if not book.anchor_pages:
+            return self.lay_out(html)
+        pages = PageMap(dict(book.anchor_pages))
+        return self.lay_out(number_links(html, pages.pages, pages.folios(), self.literal.references),
+                            self.literal.css)
 
     def lay_out(self, html: str, extra_css: str = ""):
         """One WeasyPrint layout of `html` (with `extra_css` after the
@@ -507,7 +521,7 @@ def lay_out_book(press: Press, book: Book, progress=lambda stage: None) -> Layou
     for attempt in range(1, MAX_PASSES + 1):
         progress("pdf: layout" + (f", pass {attempt}" if attempt > 1 else ""))
         html = fitting.apply(press.html(book), fitted)
-        document = press.lay_out(html)
+        document = press.lay_out_numbered(html, book)
         pages = PageMap.of(document)
         settled = settle(book, pages)
         if fitted is None:
