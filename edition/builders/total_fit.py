@@ -1,0 +1,703 @@
+"""Line breaks chosen over whole paragraphs (Knuth and Plass's total fit).
+
+WeasyPrint breaks lines greedily, one at a time: a long word that does not
+fit leaves a loose line, and hyphens pile up. A typesetter chooses the
+breaks of a paragraph together. This module does so, builder-side, between
+the first layout of the book and the second:
+
+1. `measure(document, html)` reads the first layout. For each justified
+   paragraph of the `FITTED` tags it takes the text from the markup (the
+   truth: spaces, soft hyphens), the style of every character from the text
+   boxes it was set in, and the width each line had. The pieces between
+   break opportunities (spaces, the hyphenation points WeasyPrint would use:
+   soft hyphens, else pyphen with the paragraph's language and limits, and
+   the hyphen of a compound) are measured with Pango in their own style, as
+   WeasyPrint measures them. A paragraph whose lines the measure does not
+   reproduce within `TOLERANCE` is left alone.
+2. `choose(paragraph)` picks the breaks by dynamic programming: the least
+   sum of costs, a line costing more the more its word spaces stretch
+   (WeasyPrint cannot shrink them, so every line must fit), plus a demerit
+   per hyphen, more for two in a row; three in a row, and a hyphen on the
+   last line of a page, are not allowed. The paragraph keeps **the number of
+   lines the first layout gave it**, so every page of the book, and the page
+   facts taken from it, hold. A paragraph whose loosest line is under
+   `LOOSE` is left as it is.
+3. `apply(html, plans)` makes WeasyPrint's greedy breaker find exactly those
+   breaks: every line but the last is wrapped in `white-space: nowrap` spans
+   (split at tags, so the markup stays nested), so a line can break only
+   between them, where the plan breaks. A word broken by a hyphen stays
+   outside the spans, with one soft hyphen at the chosen point (the others
+   removed), so WeasyPrint breaks it there and draws the hyphen itself. The
+   text layer is unchanged: no character is added but that soft hyphen.
+4. `misses(document, plans)` counts, after the second layout, the planned
+   paragraphs whose lines did not come out as planned.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from dataclasses import dataclass, field
+
+from .fitting import _IGNORED, _TOKEN, _VOID, FITTED, _blocks, _count, _Spaces, _texts
+
+LOOSE = 1.9  # a paragraph with a line whose word spaces stretch this many normal spaces or more is re-broken
+TOLERANCE = 0.35  # pt: how close the measure must come to the width of every line of the first layout
+MARGIN = 0.25  # pt: a planned line leaves at least this much room, against the measure's error
+HYPHEN = 120.0  # the demerit of a hyphenated line (a line of 1.5x costs 125)
+HYPHENS = 600.0  # more for the second of two in a row
+NOWRAP = "white-space:nowrap"
+# After a hyphen put in at a break: a break opportunity whatever follows (Pango does not break after a hyphen
+# that starts a text, as the next span's box is to it). Pango draws no glyph for it: the text layer holds none.
+ZWSP = "\u200b"
+_SPACE_CHARS = " \t\r\n"
+LEAD = object()  # the style of the characters before a paragraph's text proper (a note's number)
+_BIG = 1e9
+
+
+@dataclass
+class Paragraph:
+    """A justified paragraph as pieces between break opportunities.
+
+    `widths[i]` is the natural width of piece i, `fixed[i]` its number of
+    no-break spaces (WeasyPrint stretches those too). Break j lies between
+    piece j and piece j + 1: its `kinds[j]` ("space", "hyphen" for a
+    hyphenation point, "explicit" after a compound's hyphen), its width
+    when not taken (`glue[j]`, a space's), its width when taken
+    (`tail[j]`, the hyphen WeasyPrint adds) and `positions[j]`, the number
+    of counted characters before it (see fitting._count)."""
+
+    number: int  # the paragraph's order among the FITTED blocks
+    widths: list = field(default_factory=list)
+    fixed: list = field(default_factory=list)
+    kinds: list = field(default_factory=list)
+    glue: list = field(default_factory=list)
+    tail: list = field(default_factory=list)
+    positions: list = field(default_factory=list)
+    avail: list = field(default_factory=list)  # per line of the first layout: the width it may fill
+    last_on_page: list = field(default_factory=list)  # per line: it ends a page (no hyphen there)
+    original: list = field(default_factory=list)  # the breaks the first layout took
+    error: float = 0.0  # the largest difference between the measure and the first layout, pt
+
+    def prepare(self) -> None:
+        """Prefix sums, so that `line` takes constant time."""
+        self._widths, self._glue, self._spaces, self._fixed = [0.0], [0.0], [0.0], [0]
+        for width, fixed in zip(self.widths, self.fixed):
+            self._widths.append(self._widths[-1] + width)
+            self._fixed.append(self._fixed[-1] + fixed)
+        for glue, kind in zip(self.glue, self.kinds):
+            self._glue.append(self._glue[-1] + glue)
+            self._spaces.append(self._spaces[-1] + (glue if kind == "space" else 0.0))
+
+    def line(self, start: int, end: int):
+        """(natural width, stretchable width) of the line from after break
+        `start` (-1: the paragraph's start) to break `end` (len(kinds): its end)."""
+        first = start + 1
+        width = self._widths[end + 1] - self._widths[first] + self._glue[end] - self._glue[first]
+        spaces = self._spaces[end] - self._spaces[first] + (self._fixed[end + 1] - self._fixed[first]) * self.space
+        if end < len(self.kinds):
+            width += self.tail[end]
+        return width, spaces
+
+    space: float = 0.0  # a normal space of the paragraph's type, for no-break spaces
+    hyphen: str = "-"  # the paragraph's hyphenate-character
+
+
+def cost(natural: float, spaces: float, avail: float, last: bool, margin: float = MARGIN) -> float:
+    """The cost of a line: _BIG when it does not fit (or has nothing to
+    stretch and is short), else rising with the cube of the stretch."""
+    if natural > avail - margin:
+        return _BIG
+    if last:
+        return 0.0
+    if spaces <= 0:
+        return _BIG if avail - natural > 1 else 0.0
+    ratio = 1 + (avail - natural) / spaces
+    return (10 * (ratio - 1)) ** 3
+
+
+def ratio_of(paragraph: Paragraph, start: int, end: int, number: int) -> float:
+    natural, spaces = paragraph.line(start, end)
+    if spaces <= 0:
+        return 1.0
+    return 1 + (paragraph.avail[number] - natural) / spaces
+
+
+def ratios(paragraph: Paragraph, breaks) -> list[float]:
+    """The word-space ratio of each line but the last, for `breaks`."""
+    bounds = [-1, *breaks]
+    return [ratio_of(paragraph, bounds[k], bounds[k + 1], k) for k in range(len(breaks))]
+
+
+def choose(paragraph: Paragraph) -> list[int] | None:
+    """The breaks of the least total cost with as many lines as the first
+    layout, or None when none fits."""
+    lines = len(paragraph.avail)
+    ends = len(paragraph.kinds)  # the paragraph's end, as a break index
+    hyphenated = [kind != "space" for kind in paragraph.kinds]
+    allowed = [kind != "explicit" or j in paragraph.original for j, kind in enumerate(paragraph.kinds)]
+    # best[(break, lines so far, hyphens in a row)] = (cost, previous state)
+    best = {(-1, 0, 0): (0.0, None)}
+    frontier = [(-1, 0, 0)]
+    for number in range(lines):
+        last = number == lines - 1
+        following = {}
+        for state in frontier:
+            start, _, run = state
+            base = best[state][0]
+            candidates = [ends] if last else range(start + 1, ends)
+            for end in candidates:
+                natural, spaces = paragraph.line(start, end)
+                if natural > paragraph.avail[number] - MARGIN:
+                    break  # longer lines only get longer
+                if last:
+                    line_cost = 0.0
+                elif number == lines - 2 and paragraph.line(start, ends)[0] <= paragraph.avail[number] + MARGIN:
+                    continue  # the last line would fit on this one: WeasyPrint would set it there
+                else:
+                    line_cost = cost(natural, spaces, paragraph.avail[number], False)
+                    if line_cost >= _BIG:
+                        continue
+                new_run = 0
+                if not last and hyphenated[end]:
+                    if run >= 2 or paragraph.last_on_page[number] or not allowed[end]:
+                        continue  # (a compound's own hyphen: WeasyPrint breaks there only now and then)
+                    new_run = run + 1
+                    line_cost += HYPHEN + (HYPHENS if run else 0)
+                key = (end, number + 1, new_run)
+                total = base + line_cost
+                if key not in following or total < following[key][0]:
+                    following[key] = (total, state)
+        best.update(following)
+        frontier = list(following)
+        if not frontier:
+            return None
+    finals = [state for state in frontier if state[0] == ends]
+    if not finals:
+        return None
+    state = min(finals, key=lambda s: best[s][0])
+    breaks = []
+    while state is not None and state[0] != -1:
+        breaks.append(state[0])
+        state = best[state][1]
+    return sorted(breaks)[:-1]  # the paragraph's end is not a break
+
+
+def total_cost(paragraph: Paragraph, breaks) -> float:
+    bounds = [-1, *breaks, len(paragraph.kinds)]
+    total, run = 0.0, 0
+    for number in range(len(bounds) - 1):
+        last = number == len(bounds) - 2
+        natural, spaces = paragraph.line(bounds[number], bounds[number + 1])
+        total += cost(natural, spaces, paragraph.avail[number], last, -TOLERANCE)  # the layout's own lines fit
+        if not last and paragraph.kinds[bounds[number + 1]] != "space":
+            total += HYPHEN + (HYPHENS if run else 0) + (_BIG if run >= 2 or paragraph.last_on_page[number] else 0)
+            run += 1
+        else:
+            run = 0
+    return total
+
+
+# --- measuring the first layout -------------------------------------------------------------
+
+
+class _Widths:
+    """Natural widths of text in a style, measured by Pango as WeasyPrint does, cached."""
+
+    def __init__(self):
+        self.cache = {}
+        self.spaces = _Spaces()
+
+    @staticmethod
+    def key(style):
+        return (tuple(style["font_family"]), style["font_size"], style["font_style"], style["font_weight"],
+                style["font_stretch"], style["font_variant_caps"], str(style["lang"]), str(style["letter_spacing"]),
+                style["word_spacing"], str(style["font_variant_numeric"]), str(style["font_feature_settings"]),
+                str(style["font_variant_ligatures"]), str(style["font_kerning"]), str(style["font_variant_position"]))
+
+    def __call__(self, text: str, style) -> float:
+        from weasyprint.text.line_break import create_layout, line_size
+
+        if not text:
+            return 0.0
+        key = (text, self.key(style))
+        if key not in self.cache:
+            layout = create_layout(text, style, None, None, 0)
+            line, _ = layout.get_first_line()
+            self.cache[key] = line_size(line, style)[0]
+        return self.cache[key]
+
+
+def _markup_text(inner: str) -> str:
+    return "".join(htmllib.unescape(token) for token in _TOKEN.findall(inner)
+                   if not (token.startswith("<") and len(token) > 1))
+
+
+_HY = re.compile(r'<span class="hy">')  # a manifest word's span: only `hyphens: manual`, dropped where planned
+
+
+def _nesting(inner: str) -> list[int]:
+    """For each character of the markup's text, how many elements (but the
+    manifest words' spans) it stands in."""
+    depths, stack = [], []
+    for token in _TOKEN.findall(inner):
+        if token.startswith("<") and len(token) > 1:
+            name = re.match(r"</?([\w-]*)", token).group(1).lower()
+            if token.startswith("</"):
+                if stack:
+                    stack.pop()
+            elif name not in _VOID and not token.endswith("/>"):
+                stack.append(0 if _HY.fullmatch(token) else 1)
+            continue
+        depths.append(sum(stack))
+    return depths
+
+
+def _leaves(line):
+    """The line's leaves in order (text boxes, atomic boxes), each with the
+    widths of the inline boxes' edges (margin, border, padding) opened just
+    before it and closed just after it."""
+    from weasyprint.formatting_structure import boxes
+
+    found = []  # [leaf, before, after]
+    pending = [0.0]
+
+    def walk(box):
+        if isinstance(box, boxes.TextBox) or not isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+            found.append([box, pending[0], 0.0])
+            pending[0] = 0.0
+            return
+        inline = isinstance(box, boxes.InlineBox)
+        if inline:
+            pending[0] += box.margin_left + box.border_left_width + box.padding_left
+        for child in box.children:
+            walk(child)
+        if inline:
+            right = box.margin_right + box.border_right_width + box.padding_right
+            if found:
+                found[-1][2] += right
+            else:
+                pending[0] += right
+
+    walk(line)
+    return found
+
+
+def _hyphen_points(word: str, style, dictionaries) -> list[int]:
+    """Where WeasyPrint's automatic hyphenation may break `word` (offsets)."""
+    import pyphen
+
+    if style["hyphens"] != "auto" or not style["lang"]:
+        return []
+    lang = pyphen.language_fallback(style["lang"])
+    if not lang:
+        return []
+    total, left, right = style["hyphenate_limit_chars"]
+    match = re.search(r"[^\W\d_]+", word)
+    if not match or len(match.group(0)) < total or match.group(0) != word.strip(".,;:!?()[]\"'\u2018\u2019\u201c\u201d"):
+        return []
+    key = (lang, left, right)
+    if key not in dictionaries:
+        dictionaries[key] = pyphen.Pyphen(lang=lang, left=left, right=right)
+    return [match.start() + point for point in dictionaries[key].positions(match.group(0))]
+
+
+def _paragraph(number: int, lines, pages, rights, inner: str, widths: _Widths,
+               dictionaries) -> Paragraph | None:
+    """The paragraph's pieces and breaks, or None when it cannot be measured
+    faithfully (an inline block, generated text inside it, a mismatch)."""
+    from weasyprint.formatting_structure import boxes
+
+    text = _markup_text(inner)
+    depths = _nesting(inner)
+    styles: list = [None] * len(text)
+    line_of: list = [None] * len(text)
+    extra = [0.0] * len(text)  # the edges of inline boxes (a note mark's padding) at a character
+    position = 0  # in text
+    lead = 0.0  # width of generated text at the paragraph's start (a note's number)
+    avail, natural = [], []
+    for index, line in enumerate(lines):
+        edged = _leaves(line)
+        edges = {id(leaf): (before, after) for leaf, before, after in edged}
+        leaves = [leaf for leaf, _, _ in edged]
+        if not leaves:
+            return None
+        left = leaves[0].position_x
+        avail.append(rights[index] - left)  # (a last line's line box is only as wide as its text)
+        content = max(leaf.position_x + leaf.margin_width() for leaf in leaves) - left
+        spacing, expandable = 0.0, 0
+        if index == 0:  # generated text and an inline block (a note's number) before the text: its lead
+            while leaves and (isinstance(leaf := leaves[0], boxes.InlineBlockBox) or "::" in leaf.element_tag):
+                if isinstance(leaf, boxes.InlineBlockBox):
+                    for char in "".join(box.text for box in leaf.descendants() if isinstance(box, boxes.TextBox)):
+                        while position < len(text) and text[position] in _IGNORED:
+                            position += 1
+                        if char in _IGNORED:
+                            continue
+                        if position >= len(text) or text[position] != char:
+                            return None
+                        styles[position], line_of[position] = LEAD, 0
+                        position += 1
+                leaves = leaves[1:]
+            while leaves and isinstance(leaves[0], boxes.TextBox) and not leaves[0].text.strip():
+                leaves = leaves[1:]  # white space after the lead is in it
+            if not leaves:
+                return None
+            lead = leaves[0].position_x - left
+            if leaves[0].text[:1] == " ":  # white space at the text's start is in the lead too
+                lead += widths.spaces(leaves[0].style) + _word_spacing(leaves[0].style)
+        for leaf in leaves:
+            if not isinstance(leaf, boxes.TextBox) or "::" in leaf.element_tag:
+                return None  # an image, an inline block, generated text inside the paragraph: not measured
+            box_text = leaf.text
+            if leaf.justification_spacing:
+                spacing = leaf.justification_spacing
+                expandable += box_text.count(" ") + box_text.count("\xa0")
+            first = None
+            for char in box_text:
+                if char in _IGNORED:  # a space or soft hyphen: the markup's, with this box's style
+                    if position < len(text) and text[position] in _IGNORED and (char == "\xad") == (
+                            text[position] == "\xad"):
+                        styles[position], line_of[position] = leaf.style, index
+                        position += 1
+                        while char != "\xad" and position < len(text) and text[position] in _SPACE_CHARS:
+                            position += 1
+                    continue
+                while position < len(text) and text[position] in _IGNORED:
+                    position += 1
+                if position < len(text) and text[position] == char:
+                    styles[position], line_of[position] = leaf.style, index
+                    first = position if first is None else first
+                    last_char = position
+                    position += 1
+                elif char == leaf.style["hyphenate_character"][:1] and leaf is leaves[-1]:
+                    continue  # the hyphen WeasyPrint adds at a break
+                else:
+                    return None
+            before, after = edges[id(leaf)]
+            if first is not None:
+                extra[first] += before
+                extra[last_char] += after
+            elif before or after:
+                return None
+        natural.append(content - spacing * expandable)
+    if any(char not in _IGNORED for char in text[position:]):
+        return None
+    # uncounted characters take the style and line of the character before (or after)
+    known = None
+    for index in range(len(text)):
+        if styles[index] is not None:
+            known = index
+        elif known is not None:
+            styles[index], line_of[index] = styles[known], line_of[known]
+    known = None
+    for index in range(len(text) - 1, -1, -1):
+        if styles[index] is not None:
+            known = index
+        elif known is not None:
+            styles[index], line_of[index] = styles[known], line_of[known]
+    if any(style is None for style in styles):
+        return None
+    if any(style is not LEAD and style["white_space"] not in ("normal", "pre-line") for style in styles):
+        return None  # a nowrap or preformatted run: its breaks are not ours to choose
+
+    paragraph = Paragraph(number, avail=avail, last_on_page=pages)
+    paragraph.space = widths.spaces(next(style for style in styles if style is not LEAD))
+    paragraph.hyphen = next(style for style in styles if style is not LEAD)["hyphenate_character"]
+    piece: list = []  # [(char, style, line)]
+    counted = 0
+    spans = []  # (line of the first character, line of the last) of each piece
+
+    word_widths: list = []  # the width of the last piece of the word being read, when measured as a part
+
+    def end_piece(width=None):
+        if width is None:
+            width = word_widths.pop() if word_widths else _width(piece, widths)
+        paragraph.widths.append(width)
+        paragraph.fixed.append(sum(1 for char, *_ in piece if char == "\xa0"))
+        spans.append((piece[0][2], piece[-1][2]) if piece else (None, None))
+        piece.clear()
+
+    def close(kind, glue, tail, width=None):
+        end_piece(width)
+        paragraph.kinds.append(kind)
+        paragraph.glue.append(glue)
+        paragraph.tail.append(tail)
+        paragraph.positions.append(counted)
+
+    words = re.finditer(r"[^ \t\r\n]+|[ \t\r\n]+", text)
+    start_piece = True
+    for match in words:
+        chunk = match.group(0)
+        at = match.start()
+        if chunk[0] in _SPACE_CHARS:
+            if start_piece or match.end() == len(text):
+                continue  # white space at the paragraph's start or end
+            style = styles[at]
+            close("space", widths.spaces(style) + _word_spacing(style), 0.0)
+            continue
+        if all(styles[at + i] is LEAD for i in range(len(chunk))):
+            counted += _count(chunk)  # the lead (a note's number): measured with the first layout's position
+            continue
+        start_piece = False
+        soft = [i for i, char in enumerate(chunk) if char == "\xad"]
+        word = chunk.replace("\xad", "")
+        points = set()
+        if soft:
+            offset = 0
+            for i in soft:
+                points.add(i - offset)
+                offset += 1
+        else:
+            points.update(_hyphen_points(word, styles[at], dictionaries))
+        explicit = {i + 1 for i in range(1, len(word) - 1)
+                    if word[i] == "-" and word[i - 1].isalpha() and word[i + 1].isalpha()}
+        # characters of the word with their styles (soft hyphens left out)
+        chars = [(char, styles[at + i], line_of[at + i], extra[at + i]) for i, char in enumerate(chunk)
+                 if char != "\xad"]
+        nested = [depths[at + i] for i, char in enumerate(chunk) if char != "\xad"]
+        # WeasyPrint does not break between the boxes of a line inside an inline element (an index mark):
+        # no word is broken there
+        cuts = sorted(i for i in explicit | points if 0 < i < len(chars) and not nested[i - 1] and not nested[i])
+        done = 0.0  # the width of the word up to the last cut: its pieces are measured as parts of the whole
+        previous = 0  # (ligatures, kerning)
+        for cut in cuts:
+            piece.extend(chars[previous:cut])
+            counted += sum(1 for char, *_ in chars[previous:cut] if char not in _IGNORED)
+            whole = _width(chars[:cut], widths)
+            kind = "explicit" if cut in explicit else "hyphen"
+            tail = 0.0 if kind == "explicit" else widths(chars[cut - 1][1]["hyphenate_character"], chars[cut - 1][1])
+            close(kind, 0.0, tail, whole - done)
+            done, previous = whole, cut
+        piece.extend(chars[previous:])
+        counted += sum(1 for char, *_ in chars[previous:] if char not in _IGNORED)
+        word_widths.append(_width(chars, widths) - done)
+    end_piece()
+    if not paragraph.kinds or any(first is None for first, _ in spans):
+        return None
+    paragraph.widths[0] += lead
+    # the first layout's breaks: where a piece starts on another line than the one before ends
+    paragraph.original = [j for j in range(len(paragraph.kinds)) if spans[j + 1][0] != spans[j][1]]
+    if len(paragraph.original) != len(lines) - 1:
+        return None
+    paragraph.prepare()
+    bounds = [-1, *paragraph.original, len(paragraph.kinds)]
+    errors = [abs(paragraph.line(bounds[k], bounds[k + 1])[0] - natural[k]) for k in range(len(lines))]
+    paragraph.error = max(errors)
+    if paragraph.error > TOLERANCE:
+        return None
+    return paragraph
+
+
+def _word_spacing(style) -> float:
+    letter = 0 if style["letter_spacing"] == "normal" else style["letter_spacing"]
+    return letter + style["word_spacing"]
+
+
+def _width(piece, widths: _Widths) -> float:
+    """The width of a run of (char, style): each style's stretch measured whole."""
+    total, run, style = 0.0, [], None
+    for char, char_style, _, edge in piece:
+        if char_style is LEAD:
+            continue
+        total += edge
+        if run and char_style is not style:
+            total += widths("".join(run), style)
+            run = []
+        run.append(char)
+        style = char_style
+    if run:
+        total += widths("".join(run), style)
+    return total
+
+
+def measure(document, html: str, widths: _Widths | None = None) -> list[tuple[Paragraph, list[float]]]:
+    """The justified paragraphs of a laid-out book that can be measured, each
+    with its lines' word-space ratios as the first layout set them."""
+    from weasyprint.formatting_structure import boxes
+
+    widths = widths or _Widths()
+    root = document.pages[0]._page_box.children[0].element
+    elements = [element for element in root.iter() if element.tag in FITTED]
+    blocks = list(_blocks(html))
+    if len(elements) != len(blocks):
+        return []
+    order = {element: number for number, element in enumerate(elements)}
+    laid: dict = {}
+
+    def walk(box, page_lines, parent=None):
+        if isinstance(box, boxes.LineBox):
+            if box.element is not None and box.element.tag in FITTED and box.style["text_align_all"] == "justify":
+                page_lines.append((box, parent.content_box_x() + parent.width))
+            return
+        for child in getattr(box, "children", ()):
+            walk(child, page_lines, box)
+
+    for page in document.pages:
+        page_lines: list = []
+        walk(page._page_box, page_lines)
+        for index, (line, right) in enumerate(page_lines):
+            laid.setdefault(line.element, []).append((line, index == len(page_lines) - 1, right))
+    found, dictionaries = [], {}
+    for element, lines in laid.items():
+        number = order.get(element)
+        if number is None or len(lines) < 2:
+            continue
+        inner = html[blocks[number][1]:blocks[number][2]]
+        paragraph = _paragraph(number, [line for line, _, _ in lines], [last for _, last, _ in lines],
+                               [right for _, _, right in lines], inner, widths, dictionaries)
+        if paragraph is not None:
+            found.append((paragraph, ratios(paragraph, paragraph.original)))
+    return found
+
+
+def plan(document, html: str) -> dict[int, tuple[str, list[tuple[int, str]], str]]:
+    """The breaks chosen for the paragraphs the first layout set loosely:
+    {paragraph's order among the `FITTED` blocks: (its markup, [(counted position, kind) …], its hyphen)}."""
+    blocks = list(_blocks(html))
+    plans = {}
+    for paragraph, before in measure(document, html):
+        if max(before, default=1.0) < LOOSE and not _hyphen_fault(paragraph, paragraph.original):
+            continue
+        breaks = choose(paragraph)
+        if breaks is None or breaks == paragraph.original:
+            continue
+        if total_cost(paragraph, breaks) >= total_cost(paragraph, paragraph.original):
+            continue
+        number = paragraph.number
+        plans[number] = (html[blocks[number][1]:blocks[number][2]],
+                         [(paragraph.positions[j], paragraph.kinds[j]) for j in breaks], paragraph.hyphen)
+    return plans
+
+
+def _hyphen_fault(paragraph: Paragraph, breaks) -> bool:
+    run = 0
+    for number, j in enumerate(breaks):
+        if paragraph.kinds[j] != "space":
+            run += 1
+            if run >= 3 or paragraph.last_on_page[number]:
+                return True
+        else:
+            run = 0
+    return False
+
+
+# --- enforcing the breaks -------------------------------------------------------------------
+
+
+def enforce(inner: str, breaks, hyphen: str = "-") -> str:
+    """`inner` (a paragraph's markup) set so that a greedy breaker can break
+    only at `breaks` ([(counted position, kind)]): each line in nowrap spans
+    (split at tags), so that the only break opportunities left are the
+    spaces between the lines; a word broken at a hyphenation point gets
+    `hyphen` there, at the end of its line's span (the text layer then holds
+    what WeasyPrint writes at a break of its own), and no soft hyphens."""
+    total = _count(_markup_text(inner))
+    bounds = [0, *(position for position, _ in breaks), total]
+    cuts = {position for position, kind in breaks if kind == "hyphen"}
+    out, count, current, held = [], 0, False, ""
+    line = 0
+    tokens = _TOKEN.findall(inner)
+    spans = []  # for each open span: whether it is a manifest word's, dropped (its breaks are ours now)
+    for index, token in enumerate(tokens):
+        if token.startswith("<") and len(token) > 1:
+            if token.startswith("<span"):
+                spans.append(bool(_HY.fullmatch(token)))
+                if spans[-1]:
+                    continue
+            elif token == "</span>" and spans and spans.pop():
+                continue
+            if current:
+                out.append("</span>")
+                current = False
+            out.append(token)
+            continue
+        char = htmllib.unescape(token)
+        if char == "\xad":
+            continue  # soft hyphens: a chosen break gets a hyphen, the others are not wanted
+        counted = char not in _IGNORED
+        if counted and count in cuts:
+            out.append(htmllib.escape(hyphen) + ZWSP)  # in the span of the line it ends
+            cuts.discard(count)
+        while line + 1 < len(bounds) - 1 and count >= bounds[line + 1] and (counted or count > bounds[line + 1]):
+            line += 1
+        start, end = bounds[line], bounds[line + 1]
+        wanted = (start <= count < end) if counted else start < count < end
+        if wanted and not counted and index + 1 < len(tokens) and tokens[index + 1].startswith("<") \
+                and len(tokens[index + 1]) > 1 and not (_HY.fullmatch(tokens[index + 1])):
+            # a space before a tag inside a line: WeasyPrint may break after an inline box that ends in a
+            # space, nowrap or not, so the space goes after the tags, before the next word
+            held += token
+            continue
+        if wanted and current and count == start and counted:
+            out.append("</span>")  # a new line starts without a space before it (after a hyphen)
+            current = False
+        if wanted != current:
+            out.append(f'<span style="{NOWRAP}">' if wanted else "</span>")
+            current = wanted
+        if held and counted:
+            out.append(held)
+            held = ""
+        out.append(token)
+        count += counted
+    if current:
+        out.append("</span>")
+    return "".join(out) + held
+
+
+def apply(html: str, plans) -> str:
+    """`html` with each planned paragraph's breaks enforced (a paragraph
+    whose markup changed since it was planned is left as it is)."""
+    if not plans:
+        return html
+    out, position = [], 0
+    for number, (_, opened, closed) in enumerate(_blocks(html)):
+        if number in plans and plans[number][0] == html[opened:closed]:
+            out.append(html[position:opened])
+            out.append(enforce(html[opened:closed], plans[number][1], plans[number][2]))
+            position = closed
+    out.append(html[position:])
+    return "".join(out)
+
+
+def misses(document, html: str, plans) -> list[int]:
+    """The planned paragraphs whose lines, in the layout of `html` (with the
+    plans applied), do not break where planned."""
+    measured = {}
+    from weasyprint.formatting_structure import boxes
+
+    root = document.pages[0]._page_box.children[0].element
+    elements = [element for element in root.iter() if element.tag in FITTED]
+    wanted = {elements[number]: number for number in plans if number < len(elements)}
+    lines: dict = {}
+
+    def walk(box):
+        if isinstance(box, boxes.LineBox):
+            if box.element in wanted:
+                lines.setdefault(box.element, []).append(box)
+            return
+        for child in getattr(box, "children", ()):
+            walk(child)
+
+    for page in document.pages:
+        walk(page._page_box)
+    for element, number in wanted.items():
+        sizes = []
+        for line in lines.get(element, []):
+            text = ""
+            for leaf, _, _ in _leaves(line):
+                if isinstance(leaf, boxes.TextBox):
+                    text += leaf.text if "::" not in leaf.element_tag else ""
+                elif isinstance(leaf, boxes.InlineBlockBox):
+                    text += "".join(box.text for box in leaf.descendants() if isinstance(box, boxes.TextBox))
+            sizes.append(_count(text))
+        measured[number] = sizes
+    found = []
+    for number, (inner, breaks, hyphen) in plans.items():
+        bounds = [0, *(position for position, _ in breaks), _count(_markup_text(inner))]
+        kinds = [kind for _, kind in breaks] + [None]
+        expected = [bounds[k + 1] - bounds[k] + (kinds[k] == "hyphen") * _count(hyphen + ZWSP)
+                    for k in range(len(bounds) - 1)]
+        if measured.get(number) != expected:
+            found.append(number)
+    return found
