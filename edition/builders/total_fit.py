@@ -46,6 +46,8 @@ TOLERANCE = 0.35  # pt: how close the measure must come to the width of every li
 MARGIN = 0.25  # pt: a planned line leaves at least this much room, against the measure's error
 HYPHEN = 120.0  # the demerit of a hyphenated line (a line of 1.5x costs 125)
 HYPHENS = 600.0  # more for the second of two in a row
+TRACKING = (0.0, 0.01)  # letter-spacing a line may take, in em (1 % of the type size: unseen)
+TRACKED = 100.0  # the demerit of a letter-spaced line
 NOWRAP = "white-space:nowrap"
 # After a hyphen put in at a break: a break opportunity whatever follows (Pango does not break after a hyphen
 # that starts a text, as the next span's box is to it). Pango draws no glyph for it: the text layer holds none.
@@ -82,12 +84,26 @@ class Paragraph:
     def prepare(self) -> None:
         """Prefix sums, so that `line` takes constant time."""
         self._widths, self._glue, self._spaces, self._fixed = [0.0], [0.0], [0.0], [0]
-        for width, fixed in zip(self.widths, self.fixed):
+        self._chars, self._gaps = [0], [0]
+        for width, fixed, chars in zip(self.widths, self.fixed, self.chars):
             self._widths.append(self._widths[-1] + width)
             self._fixed.append(self._fixed[-1] + fixed)
+            self._chars.append(self._chars[-1] + chars)
         for glue, kind in zip(self.glue, self.kinds):
             self._glue.append(self._glue[-1] + glue)
             self._spaces.append(self._spaces[-1] + (glue if kind == "space" else 0.0))
+            self._gaps.append(self._gaps[-1] + (kind == "space"))
+
+    def count(self, start: int, end: int) -> int:
+        """The characters of a line (letter-spacing is added after each), its spaces and hyphen included."""
+        first = start + 1
+        size = self._chars[end + 1] - self._chars[first] + self._gaps[end] - self._gaps[first]
+        return size + (end < len(self.kinds) and self.kinds[end] == "hyphen")
+
+    def gaps(self, start: int, end: int) -> int:
+        """The word spaces of a line, no-break ones included."""
+        first = start + 1
+        return self._gaps[end] - self._gaps[first] + self._fixed[end + 1] - self._fixed[first]
 
     def line(self, start: int, end: int):
         """(natural width, stretchable width) of the line from after break
@@ -101,6 +117,9 @@ class Paragraph:
 
     space: float = 0.0  # a normal space of the paragraph's type, for no-break spaces
     hyphen: str = "-"  # the paragraph's hyphenate-character
+    chars: list = field(default_factory=list)  # per piece: its characters
+    tracked: bool = False  # its lines may be letter-spaced (no run has a letter-spacing of its own)
+    em: float = 0.0  # its type size
 
 
 def cost(natural: float, spaces: float, avail: float, last: bool, margin: float = MARGIN) -> float:
@@ -116,31 +135,39 @@ def cost(natural: float, spaces: float, avail: float, last: bool, margin: float 
     return (10 * (ratio - 1)) ** 3
 
 
-def ratio_of(paragraph: Paragraph, start: int, end: int, number: int) -> float:
+def ratio_of(paragraph: Paragraph, start: int, end: int, number: int, track: float = 0.0) -> float:
+    """A line's word space over the normal space (letter-spacing widens the
+    spaces too, by as much as the letters)."""
     natural, spaces = paragraph.line(start, end)
     if spaces <= 0:
         return 1.0
-    return 1 + (paragraph.avail[number] - natural) / spaces
+    spread = track * paragraph.em
+    return 1 + (paragraph.avail[number] - natural - spread * paragraph.count(start, end)
+                + spread * paragraph.gaps(start, end)) / spaces
 
 
-def ratios(paragraph: Paragraph, breaks) -> list[float]:
+def ratios(paragraph: Paragraph, breaks, spacing=None) -> list[float]:
     """The word-space ratio of each line but the last, for `breaks`."""
     bounds = [-1, *breaks]
-    return [ratio_of(paragraph, bounds[k], bounds[k + 1], k) for k in range(len(breaks))]
+    spacing = spacing or [0.0] * (len(breaks) + 1)
+    return [ratio_of(paragraph, bounds[k], bounds[k + 1], k, spacing[k]) for k in range(len(breaks))]
 
 
-def choose(paragraph: Paragraph) -> list[int] | None:
-    """The breaks of the least total cost with as many lines as the first
-    layout, or None when none fits."""
+def choose(paragraph: Paragraph):
+    """(breaks, letter-spacing of each line in em) of the least total cost
+    with as many lines as the first layout, or None when none fits."""
     lines = len(paragraph.avail)
     ends = len(paragraph.kinds)  # the paragraph's end, as a break index
     hyphenated = [kind != "space" for kind in paragraph.kinds]
     allowed = [kind != "explicit" or j in paragraph.original for j, kind in enumerate(paragraph.kinds)]
-    # best[(break, lines so far, hyphens in a row)] = (cost, previous state)
-    best = {(-1, 0, 0): (0.0, None)}
+    tracks = TRACKING if paragraph.tracked else (0.0,)
+    tightest = min(tracks) * paragraph.em
+    # best[(break, lines so far, hyphens in a row)] = (cost, previous state, letter-spacing of the line)
+    best = {(-1, 0, 0): (0.0, None, 0.0)}
     frontier = [(-1, 0, 0)]
     for number in range(lines):
         last = number == lines - 1
+        avail = paragraph.avail[number]
         following = {}
         for state in frontier:
             start, _, run = state
@@ -148,16 +175,24 @@ def choose(paragraph: Paragraph) -> list[int] | None:
             candidates = [ends] if last else range(start + 1, ends)
             for end in candidates:
                 natural, spaces = paragraph.line(start, end)
-                if natural > paragraph.avail[number] - MARGIN:
+                size = paragraph.count(start, end)
+                if natural + (0 if last else tightest * size) > avail - MARGIN:
                     break  # longer lines only get longer
                 if last:
-                    line_cost = 0.0
-                elif number == lines - 2 and paragraph.line(start, ends)[0] <= paragraph.avail[number] + MARGIN:
+                    options = [(0.0, 0.0)]
+                elif number == lines - 2 and paragraph.line(start, ends)[0] <= avail + MARGIN:
                     continue  # the last line would fit on this one: WeasyPrint would set it there
                 else:
-                    line_cost = cost(natural, spaces, paragraph.avail[number], False)
-                    if line_cost >= _BIG:
+                    options = []
+                    for track in tracks:
+                        spread = track * paragraph.em
+                        line_cost = cost(natural + spread * size, spaces, avail, False)
+                        if line_cost < _BIG:  # letter-spacing widens the spaces too: the words' share
+                            ratio = 1 + (avail - natural - spread * size + spread * paragraph.gaps(start, end)) / spaces
+                            options.append(((10 * (ratio - 1)) ** 3 + (TRACKED if track else 0.0), track))
+                    if not options:
                         continue
+                line_cost, track = min(options)
                 new_run = 0
                 if not last and hyphenated[end]:
                     if run >= 2 or paragraph.last_on_page[number] or not allowed[end]:
@@ -167,7 +202,7 @@ def choose(paragraph: Paragraph) -> list[int] | None:
                 key = (end, number + 1, new_run)
                 total = base + line_cost
                 if key not in following or total < following[key][0]:
-                    following[key] = (total, state)
+                    following[key] = (total, state, track)
         best.update(following)
         frontier = list(following)
         if not frontier:
@@ -176,21 +211,21 @@ def choose(paragraph: Paragraph) -> list[int] | None:
     if not finals:
         return None
     state = min(finals, key=lambda s: best[s][0])
-    breaks = []
+    breaks, spacing = [], []
     while state is not None and state[0] != -1:
         breaks.append(state[0])
+        spacing.append(best[state][2])
         state = best[state][1]
-    return sorted(breaks)[:-1]  # the paragraph's end is not a break
+    return breaks[::-1][:-1], spacing[::-1]  # the paragraph's end is not a break
 
 
-def total_cost(paragraph: Paragraph, breaks) -> float:
-    bounds = [-1, *breaks, len(paragraph.kinds)]
+def total_cost(paragraph: Paragraph, breaks, spacing=None) -> float:
+    """What `choose` minimises, for any breaks (the first layout's among them)."""
+    spacing = spacing or [0.0] * (len(breaks) + 1)
     total, run = 0.0, 0
-    for number in range(len(bounds) - 1):
-        last = number == len(bounds) - 2
-        natural, spaces = paragraph.line(bounds[number], bounds[number + 1])
-        total += cost(natural, spaces, paragraph.avail[number], last, -TOLERANCE)  # the layout's own lines fit
-        if not last and paragraph.kinds[bounds[number + 1]] != "space":
+    for number, ratio in enumerate(ratios(paragraph, breaks, spacing)):
+        total += (10 * (ratio - 1)) ** 3 + (TRACKED if spacing[number] else 0.0)
+        if paragraph.kinds[breaks[number]] != "space":
             total += HYPHEN + (HYPHENS if run else 0) + (_BIG if run >= 2 or paragraph.last_on_page[number] else 0)
             run += 1
         else:
@@ -403,7 +438,11 @@ def _paragraph(number: int, lines, pages, rights, inner: str, widths: _Widths,
 
     paragraph = Paragraph(number, avail=avail, last_on_page=pages)
     paragraph.space = widths.spaces(next(style for style in styles if style is not LEAD))
-    paragraph.hyphen = next(style for style in styles if style is not LEAD)["hyphenate_character"]
+    own = [style for style in styles if style is not LEAD]
+    paragraph.hyphen = own[0]["hyphenate_character"]
+    paragraph.em = own[0]["font_size"]
+    paragraph.tracked = all(style["letter_spacing"] == "normal" and style["font_size"] == paragraph.em
+                            for style in own)
     piece: list = []  # [(char, style, line)]
     counted = 0
     spans = []  # (line of the first character, line of the last) of each piece
@@ -415,6 +454,7 @@ def _paragraph(number: int, lines, pages, rights, inner: str, widths: _Widths,
             width = word_widths.pop() if word_widths else _width(piece, widths)
         paragraph.widths.append(width)
         paragraph.fixed.append(sum(1 for char, *_ in piece if char == "\xa0"))
+        paragraph.chars.append(len(piece))
         spans.append((piece[0][2], piece[-1][2]) if piece else (None, None))
         piece.clear()
 
@@ -551,22 +591,25 @@ def measure(document, html: str, widths: _Widths | None = None) -> list[tuple[Pa
     return found
 
 
-def plan(document, html: str) -> dict[int, tuple[str, list[tuple[int, str]], str]]:
+def plan(document, html: str) -> dict:
     """The breaks chosen for the paragraphs the first layout set loosely:
-    {paragraph's order among the `FITTED` blocks: (its markup, [(counted position, kind) …], its hyphen)}."""
+    {paragraph's order among the `FITTED` blocks: (its markup, [(counted
+    position, kind) …], its hyphen, [letter-spacing of each line, em …])}."""
     blocks = list(_blocks(html))
     plans = {}
     for paragraph, before in measure(document, html):
         if max(before, default=1.0) < LOOSE and not _hyphen_fault(paragraph, paragraph.original):
             continue
-        breaks = choose(paragraph)
-        if breaks is None or breaks == paragraph.original:
+        chosen = choose(paragraph)
+        if chosen is None:
             continue
-        if total_cost(paragraph, breaks) >= total_cost(paragraph, paragraph.original):
+        breaks, spacing = chosen
+        if (breaks == paragraph.original and not any(spacing)) or \
+                total_cost(paragraph, breaks, spacing) >= total_cost(paragraph, paragraph.original):
             continue
         number = paragraph.number
         plans[number] = (html[blocks[number][1]:blocks[number][2]],
-                         [(paragraph.positions[j], paragraph.kinds[j]) for j in breaks], paragraph.hyphen)
+                         [(paragraph.positions[j], paragraph.kinds[j]) for j in breaks], paragraph.hyphen, spacing)
     return plans
 
 
@@ -585,13 +628,15 @@ def _hyphen_fault(paragraph: Paragraph, breaks) -> bool:
 # --- enforcing the breaks -------------------------------------------------------------------
 
 
-def enforce(inner: str, breaks, hyphen: str = "-") -> str:
+def enforce(inner: str, breaks, hyphen: str = "-", spacing=None) -> str:
     """`inner` (a paragraph's markup) set so that a greedy breaker can break
     only at `breaks` ([(counted position, kind)]): each line in nowrap spans
     (split at tags), so that the only break opportunities left are the
     spaces between the lines; a word broken at a hyphenation point gets
     `hyphen` there, at the end of its line's span (the text layer then holds
-    what WeasyPrint writes at a break of its own), and no soft hyphens."""
+    what WeasyPrint writes at a break of its own), and no soft hyphens.
+    `spacing` gives each line's letter-spacing (em), on its spans."""
+    spacing = spacing or [0.0] * (len(breaks) + 1)
     total = _count(_markup_text(inner))
     bounds = [0, *(position for position, _ in breaks), total]
     cuts = {position for position, kind in breaks if kind == "hyphen"}
@@ -633,7 +678,8 @@ def enforce(inner: str, breaks, hyphen: str = "-") -> str:
             out.append("</span>")  # a new line starts without a space before it (after a hyphen)
             current = False
         if wanted != current:
-            out.append(f'<span style="{NOWRAP}">' if wanted else "</span>")
+            track = f";letter-spacing:{spacing[line]:g}em" if spacing[line] else ""
+            out.append(f'<span style="{NOWRAP}{track}">' if wanted else "</span>")
             current = wanted
         if held and counted:
             out.append(held)
@@ -654,7 +700,7 @@ def apply(html: str, plans) -> str:
     for number, (_, opened, closed) in enumerate(_blocks(html)):
         if number in plans and plans[number][0] == html[opened:closed]:
             out.append(html[position:opened])
-            out.append(enforce(html[opened:closed], plans[number][1], plans[number][2]))
+            out.append(enforce(html[opened:closed], *plans[number][1:]))
             position = closed
     out.append(html[position:])
     return "".join(out)
@@ -693,7 +739,7 @@ def misses(document, html: str, plans) -> list[int]:
             sizes.append(_count(text))
         measured[number] = sizes
     found = []
-    for number, (inner, breaks, hyphen) in plans.items():
+    for number, (inner, breaks, hyphen, _) in plans.items():
         bounds = [0, *(position for position, _ in breaks), _count(_markup_text(inner))]
         kinds = [kind for _, kind in breaks] + [None]
         expected = [bounds[k + 1] - bounds[k] + (kinds[k] == "hyphen") * _count(hyphen + ZWSP)
