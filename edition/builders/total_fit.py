@@ -98,7 +98,7 @@ class Paragraph:
         """The characters of a line (letter-spacing is added after each), its spaces and hyphen included."""
         first = start + 1
         size = self._chars[end + 1] - self._chars[first] + self._gaps[end] - self._gaps[first]
-        return size + (end < len(self.kinds) and self.kinds[end] == "hyphen")
+        return size + (end < len(self.kinds) and self.kinds[end] in ("hyphen", "nested"))
 
     def gaps(self, start: int, end: int) -> int:
         """The word spaces of a line, no-break ones included."""
@@ -159,7 +159,7 @@ def choose(paragraph: Paragraph):
     lines = len(paragraph.avail)
     ends = len(paragraph.kinds)  # the paragraph's end, as a break index
     hyphenated = [kind != "space" for kind in paragraph.kinds]
-    allowed = [kind != "explicit" or j in paragraph.original for j, kind in enumerate(paragraph.kinds)]
+    allowed = [kind != "nested" for kind in paragraph.kinds]
     tracks = TRACKING if paragraph.tracked else (0.0,)
     tightest = min(tracks) * paragraph.em
     # best[(break, lines so far, hyphens in a row)] = (cost, previous state, letter-spacing of the line)
@@ -196,7 +196,7 @@ def choose(paragraph: Paragraph):
                 new_run = 0
                 if not last and hyphenated[end]:
                     if run >= 2 or paragraph.last_on_page[number] or not allowed[end]:
-                        continue  # (a compound's own hyphen: WeasyPrint breaks there only now and then)
+                        continue
                     new_run = run + 1
                     line_cost += HYPHEN + (HYPHENS if run else 0)
                 key = (end, number + 1, new_run)
@@ -328,9 +328,10 @@ def _hyphen_points(word: str, style, dictionaries) -> list[int]:
     if not lang:
         return []
     total, left, right = style["hyphenate_limit_chars"]
-    match = re.search(r"[^\W\d_]+", word)
-    if not match or len(match.group(0)) < total or match.group(0) != word.strip(".,;:!?()[]\"'\u2018\u2019\u201c\u201d"):
-        return []
+    runs = list(re.finditer(r"[^\W\d_]+", word))
+    if len(runs) != 1 or len(runs[0].group(0)) < total:
+        return []  # no letters, a compound, an abbreviation with digits: not what WeasyPrint hyphenates
+    match = runs[0]
     key = (lang, left, right)
     if key not in dictionaries:
         dictionaries[key] = pyphen.Pyphen(lang=lang, left=left, right=right)
@@ -496,9 +497,7 @@ def _paragraph(number: int, lines, pages, rights, inner: str, widths: _Widths,
         chars = [(char, styles[at + i], line_of[at + i], extra[at + i]) for i, char in enumerate(chunk)
                  if char != "\xad"]
         nested = [depths[at + i] for i, char in enumerate(chunk) if char != "\xad"]
-        # WeasyPrint does not break between the boxes of a line inside an inline element (an index mark):
-        # no word is broken there
-        cuts = sorted(i for i in explicit | points if 0 < i < len(chars) and not nested[i - 1] and not nested[i])
+        cuts = sorted(i for i in explicit | points if 0 < i < len(chars))
         done = 0.0  # the width of the word up to the last cut: its pieces are measured as parts of the whole
         previous = 0  # (ligatures, kerning)
         for cut in cuts:
@@ -507,6 +506,9 @@ def _paragraph(number: int, lines, pages, rights, inner: str, widths: _Widths,
             whole = _width(chars[:cut], widths)
             kind = "explicit" if cut in explicit else "hyphen"
             tail = 0.0 if kind == "explicit" else widths(chars[cut - 1][1]["hyphenate_character"], chars[cut - 1][1])
+            if nested[cut - 1] or nested[cut]:
+                kind = "nested"  # WeasyPrint does not break between the boxes of an inline element (an index
+                # mark) at the end of a line: only a break the first layout made there is known to hold
             close(kind, 0.0, tail, whole - done)
             done, previous = whole, cut
         piece.extend(chars[previous:])
@@ -640,6 +642,7 @@ def enforce(inner: str, breaks, hyphen: str = "-", spacing=None) -> str:
     total = _count(_markup_text(inner))
     bounds = [0, *(position for position, _ in breaks), total]
     cuts = {position for position, kind in breaks if kind == "hyphen"}
+    compounds = {position for position, kind in breaks if kind == "explicit"}
     out, count, current, held = [], 0, False, ""
     line = 0
     tokens = _TOKEN.findall(inner)
@@ -664,6 +667,9 @@ def enforce(inner: str, breaks, hyphen: str = "-", spacing=None) -> str:
         if counted and count in cuts:
             out.append(htmllib.escape(hyphen) + ZWSP)  # in the span of the line it ends
             cuts.discard(count)
+        elif counted and count in compounds:
+            out.append(ZWSP)  # after a compound's own hyphen
+            compounds.discard(count)
         while line + 1 < len(bounds) - 1 and count >= bounds[line + 1] and (counted or count > bounds[line + 1]):
             line += 1
         start, end = bounds[line], bounds[line + 1]
@@ -742,7 +748,7 @@ def misses(document, html: str, plans) -> list[int]:
     for number, (inner, breaks, hyphen, _) in plans.items():
         bounds = [0, *(position for position, _ in breaks), _count(_markup_text(inner))]
         kinds = [kind for _, kind in breaks] + [None]
-        expected = [bounds[k + 1] - bounds[k] + (kinds[k] == "hyphen") * _count(hyphen + ZWSP)
+        expected = [bounds[k + 1] - bounds[k] + (kinds[k] == "hyphen") * _count(hyphen) + (kinds[k] in ("hyphen", "explicit"))
                     for k in range(len(bounds) - 1)]
         if measured.get(number) != expected:
             found.append(number)
