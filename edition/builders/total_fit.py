@@ -39,8 +39,12 @@ import html as htmllib
 import re
 from dataclasses import dataclass, field
 
-from .fitting import _IGNORED, _TOKEN, _VOID, FITTED, _blocks, _count, _Spaces, _texts
 
+FITTED = ("p", "li")  # the blocks whose lines are chosen
+_START_TAG = re.compile(r"<(%s)(?=[\s>/])" % "|".join(FITTED))
+_TOKEN = re.compile(r"<[^>]*>|&#?\w+;|[^<&]|&", re.S)
+_IGNORED = " \t\r\n\u00ad\u2010"  # not counted: white space, soft hyphens, the hyphen added at a break
+_VOID = {"br", "wbr", "img", "hr", "input", "meta", "link", "area", "base", "col", "embed", "source", "track"}
 LOOSE = 1.9  # a paragraph with a line whose word spaces stretch this many normal spaces or more is re-broken
 TOLERANCE = 0.35  # pt: how close the measure must come to the width of every line of the first layout
 MARGIN = 0.25  # pt: a planned line leaves at least this much room, against the measure's error
@@ -67,7 +71,7 @@ class Paragraph:
     hyphenation point, "explicit" after a compound's hyphen), its width
     when not taken (`glue[j]`, a space's), its width when taken
     (`tail[j]`, the hyphen WeasyPrint adds) and `positions[j]`, the number
-    of counted characters before it (see fitting._count)."""
+    of counted characters before it (see `_count`)."""
 
     number: int  # the paragraph's order among the FITTED blocks
     widths: list = field(default_factory=list)
@@ -236,6 +240,49 @@ def total_cost(paragraph: Paragraph, breaks, spacing=None) -> float:
 # --- measuring the first layout -------------------------------------------------------------
 
 
+def _count(text: str) -> int:
+    """The characters that count for finding a place in a paragraph's markup
+    again: neither white space nor soft hyphens nor the hyphen WeasyPrint adds."""
+    return sum(1 for char in text if char not in _IGNORED)
+
+
+def _blocks(html: str):
+    """(start of the start tag, end of the start tag, start of the end tag) of every `FITTED` block, in order."""
+    for match in _START_TAG.finditer(html):
+        tag = match.group(1)
+        opened = html.index(">", match.end()) + 1
+        depth, position = 1, opened
+        pattern = re.compile(r"<(/?)%s(?=[\s>/])" % tag)
+        while depth:
+            found = pattern.search(html, position)
+            if not found:
+                break
+            depth += -1 if found.group(1) else 1
+            position = found.end()
+        closed = found.start() if found else len(html)
+        yield match.start(), opened, closed
+
+
+class _Spaces:
+    """The width of a normal word space, per font and size, measured by Pango as WeasyPrint does."""
+
+    def __init__(self):
+        self.widths = {}
+
+    def __call__(self, style) -> float:
+        from weasyprint.text.line_break import create_layout, line_size
+
+        key = _Widths.key(style)
+        if key not in self.widths:
+            def width(text):
+                layout = create_layout(text, style, None, None, 0)  # kept alive while its line is read
+                line, _ = layout.get_first_line()
+                return line_size(line, style)[0]
+
+            self.widths[key] = width("x x") - width("xx") - _word_spacing(style)
+        return self.widths[key]
+
+
 class _Widths:
     """Natural widths of text in a style, measured by Pango as WeasyPrint does, cached."""
 
@@ -339,7 +386,7 @@ def _hyphen_points(word: str, style, dictionaries) -> list[int]:
 
 
 def _paragraph(number: int, lines, pages, rights, inner: str, widths: _Widths,
-               dictionaries) -> Paragraph | None:
+               dictionaries, planned: bool = False) -> Paragraph | None:
     """The paragraph's pieces and breaks, or None when it cannot be measured
     faithfully (an inline block, generated text inside it, a mismatch)."""
     from weasyprint.formatting_structure import boxes
@@ -434,7 +481,8 @@ def _paragraph(number: int, lines, pages, rights, inner: str, widths: _Widths,
             styles[index], line_of[index] = styles[known], line_of[known]
     if any(style is None for style in styles):
         return None
-    if any(style is not LEAD and style["white_space"] not in ("normal", "pre-line") for style in styles):
+    if not planned and any(style is not LEAD and style["white_space"] not in ("normal", "pre-line")
+                           for style in styles):
         return None  # a nowrap or preformatted run: its breaks are not ours to choose
 
     paragraph = Paragraph(number, avail=avail, last_on_page=pages)
@@ -492,7 +540,7 @@ def _paragraph(number: int, lines, pages, rights, inner: str, widths: _Widths,
         else:
             points.update(_hyphen_points(word, styles[at], dictionaries))
         explicit = {i + 1 for i in range(1, len(word) - 1)
-                    if word[i] == "-" and word[i - 1].isalpha() and word[i + 1].isalpha()}
+                    if (word[i] == "-" and word[i - 1].isalpha() and word[i + 1].isalpha()) or word[i] == ZWSP}
         # characters of the word with their styles (soft hyphens left out)
         chars = [(char, styles[at + i], line_of[at + i], extra[at + i]) for i, char in enumerate(chunk)
                  if char != "\xad"]
@@ -553,9 +601,11 @@ def _width(piece, widths: _Widths) -> float:
     return total
 
 
-def measure(document, html: str, widths: _Widths | None = None) -> list[tuple[Paragraph, list[float]]]:
+def measure(document, html: str, widths: _Widths | None = None, planned: bool = False) -> list:
     """The justified paragraphs of a laid-out book that can be measured, each
-    with its lines' word-space ratios as the first layout set them."""
+    with its lines' word-space ratios as the layout set them:
+    [(Paragraph, [ratio …]) …]. `planned`: measure the paragraphs set in
+    nowrap spans too (a layout with the plans applied)."""
     from weasyprint.formatting_structure import boxes
 
     widths = widths or _Widths()
@@ -587,7 +637,7 @@ def measure(document, html: str, widths: _Widths | None = None) -> list[tuple[Pa
             continue
         inner = html[blocks[number][1]:blocks[number][2]]
         paragraph = _paragraph(number, [line for line, _, _ in lines], [last for _, last, _ in lines],
-                               [right for _, _, right in lines], inner, widths, dictionaries)
+                               [right for _, _, right in lines], inner, widths, dictionaries, planned)
         if paragraph is not None:
             found.append((paragraph, ratios(paragraph, paragraph.original)))
     return found
