@@ -52,6 +52,7 @@ HYPHEN = 120.0  # the demerit of a hyphenated line (a line of 1.5x costs 125)
 HYPHENS = 600.0  # more for the second of two in a row
 TRACKING = (0.0, 0.01)  # letter-spacing a line may take, in em (1 % of the type size: unseen)
 TRACKED = 100.0  # the demerit of a letter-spaced line
+SLACK = 3  # breaks past the first layout's that a line may reach (hyphens it did not take)
 NOWRAP = "white-space:nowrap"
 # After a hyphen put in at a break: a break opportunity whatever follows (Pango does not break after a hyphen
 # that starts a text, as the next span's box is to it). Pango draws no glyph for it: the text layer holds none.
@@ -166,6 +167,15 @@ def choose(paragraph: Paragraph):
     allowed = [kind != "nested" for kind in paragraph.kinds]
     tracks = TRACKING if paragraph.tracked else (0.0,)
     tightest = min(tracks) * paragraph.em
+    # The k-th break can lie no later than the first layout's (which filled each line; a few breaks of slack
+    # for the hyphens it did not take) nor earlier than where the lines after it can still hold the rest.
+    upper = [min(ends - 1, j + SLACK) for j in paragraph.original]
+    lower, position = [0] * (lines - 1), ends
+    for number in range(lines - 1, 0, -1):
+        start = position - 1
+        while start - 1 >= -1 and paragraph.line(start - 1, position)[0] <= paragraph.avail[number] - MARGIN:
+            start -= 1
+        lower[number - 1] = position = max(start, 0)
     # best[(break, lines so far, hyphens in a row)] = (cost, previous state, letter-spacing of the line)
     best = {(-1, 0, 0): (0.0, None, 0.0)}
     frontier = [(-1, 0, 0)]
@@ -176,7 +186,7 @@ def choose(paragraph: Paragraph):
         for state in frontier:
             start, _, run = state
             base = best[state][0]
-            candidates = [ends] if last else range(start + 1, ends)
+            candidates = [ends] if last else range(max(start + 1, lower[number]), upper[number] + 1)
             for end in candidates:
                 natural, spaces = paragraph.line(start, end)
                 size = paragraph.count(start, end)
@@ -601,11 +611,13 @@ def _width(piece, widths: _Widths) -> float:
     return total
 
 
-def measure(document, html: str, widths: _Widths | None = None, planned: bool = False) -> list:
+def measure(document, html: str, widths: _Widths | None = None, planned: bool = False,
+            faulty: bool = False) -> list:
     """The justified paragraphs of a laid-out book that can be measured, each
     with its lines' word-space ratios as the layout set them:
     [(Paragraph, [ratio …]) …]. `planned`: measure the paragraphs set in
-    nowrap spans too (a layout with the plans applied)."""
+    nowrap spans too (a layout with the plans applied); `faulty`: only
+    those that look loose or hyphenated amiss at a glance (see `_faulty`)."""
     from weasyprint.formatting_structure import boxes
 
     widths = widths or _Widths()
@@ -633,7 +645,7 @@ def measure(document, html: str, widths: _Widths | None = None, planned: bool = 
     found, dictionaries = [], {}
     for element, lines in laid.items():
         number = order.get(element)
-        if number is None or len(lines) < 2:
+        if number is None or len(lines) < 2 or (faulty and not _faulty(lines, widths)):
             continue
         inner = html[blocks[number][1]:blocks[number][2]]
         paragraph = _paragraph(number, [line for line, _, _ in lines], [last for _, last, _ in lines],
@@ -643,13 +655,36 @@ def measure(document, html: str, widths: _Widths | None = None, planned: bool = 
     return found
 
 
+def _faulty(lines, widths: _Widths) -> bool:
+    """A glance at a paragraph's lines [(line box, ends a page, right)]: a
+    line (but the last) whose word spaces stretch `LOOSE` times or more, a
+    hyphen on a page's last line or a third in a row. Measuring a paragraph
+    costs; most need none."""
+    from weasyprint.formatting_structure import boxes
+
+    run = 0
+    for index, (line, last_on_page, _) in enumerate(lines[:-1]):
+        texts = [leaf for leaf, _, _ in _leaves(line) if isinstance(leaf, boxes.TextBox)]
+        stretched = [box for box in texts if box.justification_spacing and (" " in box.text or "\xa0" in box.text)]
+        if stretched:
+            normal = widths.spaces(stretched[0].style)
+            if normal > 0 and (normal + stretched[0].justification_spacing) / normal >= LOOSE - 0.1:
+                return True
+        text = "".join(box.text for box in texts).rstrip()
+        broken = len(text) > 1 and text[-1] in "-\u2010\u00ad" and text[-2].isalpha()
+        run = run + 1 if broken else 0
+        if broken and (last_on_page or run >= 3):
+            return True
+    return False
+
+
 def plan(document, html: str) -> dict:
     """The breaks chosen for the paragraphs the first layout set loosely:
     {paragraph's order among the `FITTED` blocks: (its markup, [(counted
     position, kind) …], its hyphen, [letter-spacing of each line, em …])}."""
     blocks = list(_blocks(html))
     plans = {}
-    for paragraph, before in measure(document, html):
+    for paragraph, before in measure(document, html, faulty=True):
         if max(before, default=1.0) < LOOSE and not _hyphen_fault(paragraph, paragraph.original):
             continue
         chosen = choose(paragraph)
