@@ -680,7 +680,7 @@ def _faulty(lines, widths: _Widths) -> bool:
 
 def plan(document, html: str) -> dict:
     """The breaks chosen for the paragraphs the first layout set loosely:
-    {paragraph's order among the `FITTED` blocks: (its markup, [(counted
+    {paragraph's order among the `FITTED` blocks: (its text, [(counted
     position, kind) …], its hyphen, [letter-spacing of each line, em …])}."""
     blocks = list(_blocks(html))
     plans = {}
@@ -695,7 +695,7 @@ def plan(document, html: str) -> dict:
                 total_cost(paragraph, breaks, spacing) >= total_cost(paragraph, paragraph.original):
             continue
         number = paragraph.number
-        plans[number] = (html[blocks[number][1]:blocks[number][2]],
+        plans[number] = (_markup_text(html[blocks[number][1]:blocks[number][2]]),
                          [(paragraph.positions[j], paragraph.kinds[j]) for j in breaks], paragraph.hyphen, spacing)
     return plans
 
@@ -784,12 +784,13 @@ def enforce(inner: str, breaks, hyphen: str = "-", spacing=None) -> str:
 
 def apply(html: str, plans) -> str:
     """`html` with each planned paragraph's breaks enforced (a paragraph
-    whose markup changed since it was planned is left as it is)."""
+    whose text changed since it was planned is left as it is; its markup may
+    have: a note's running head is settled after the first layout)."""
     if not plans:
         return html
     out, position = [], 0
     for number, (_, opened, closed) in enumerate(_blocks(html)):
-        if number in plans and plans[number][0] == html[opened:closed]:
+        if number in plans and plans[number][0] == _markup_text(html[opened:closed]):
             out.append(html[position:opened])
             out.append(enforce(html[opened:closed], *plans[number][1:]))
             position = closed
@@ -830,8 +831,8 @@ def misses(document, html: str, plans) -> list[int]:
             sizes.append(_count(text))
         measured[number] = sizes
     found = []
-    for number, (inner, breaks, hyphen, _) in plans.items():
-        bounds = [0, *(position for position, _ in breaks), _count(_markup_text(inner))]
+    for number, (text, breaks, hyphen, _) in plans.items():
+        bounds = [0, *(position for position, _ in breaks), _count(text)]
         kinds = [kind for _, kind in breaks] + [None]
         expected = [bounds[k + 1] - bounds[k] + (kinds[k] == "hyphen") * _count(hyphen) + (kinds[k] in ("hyphen", "explicit"))
                     for k in range(len(bounds) - 1)]
