@@ -99,6 +99,13 @@ class Paragraph:
             self._spaces.append(self._spaces[-1] + (glue if kind == "space" else 0.0))
             self._gaps.append(self._gaps[-1] + (kind == "space"))
 
+    def moves_anchor(self, number: int, end: int) -> bool:
+        """Whether ending line `number` at break `end` puts an anchor (an
+        element with an id: an index mark, a note mark) on another line than
+        the first layout did."""
+        before, after = sorted((self.positions[end], self.positions[self.original[number]]))
+        return any(before <= anchor < after for anchor in self.anchors)
+
     def count(self, start: int, end: int) -> int:
         """The characters of a line (letter-spacing is added after each), its spaces and hyphen included."""
         first = start + 1
@@ -125,6 +132,7 @@ class Paragraph:
     chars: list = field(default_factory=list)  # per piece: its characters
     tracked: bool = False  # its lines may be letter-spaced (no run has a letter-spacing of its own)
     em: float = 0.0  # its type size
+    anchors: list = field(default_factory=list)  # counted positions of the elements with an id in it
 
 
 def cost(natural: float, spaces: float, avail: float, last: bool, margin: float = MARGIN) -> float:
@@ -207,6 +215,8 @@ def choose(paragraph: Paragraph):
                     if not options:
                         continue
                 line_cost, track = min(options)
+                if not last and paragraph.last_on_page[number] and paragraph.moves_anchor(number, end):
+                    continue  # an anchor would change its page: the page facts taken from the layout would not hold
                 new_run = 0
                 if not last and hyphenated[end]:
                     if run >= 2 or paragraph.last_on_page[number] or not allowed[end]:
@@ -326,6 +336,18 @@ def _markup_text(inner: str) -> str:
 
 
 _HY = re.compile(r'<span class="hy">')  # a manifest word's span: only `hyphens: manual`, dropped where planned
+
+
+def _anchors(inner: str) -> list[int]:
+    """The counted positions at which elements with an id start."""
+    found, count = [], 0
+    for token in _TOKEN.findall(inner):
+        if token.startswith("<") and len(token) > 1:
+            if not token.startswith("</") and re.search(r"\sid=", token):
+                found.append(count)
+        else:
+            count += htmllib.unescape(token) not in _IGNORED
+    return found
 
 
 def _nesting(inner: str) -> list[int]:
@@ -495,7 +517,7 @@ def _paragraph(number: int, lines, pages, rights, inner: str, widths: _Widths,
                            for style in styles):
         return None  # a nowrap or preformatted run: its breaks are not ours to choose
 
-    paragraph = Paragraph(number, avail=avail, last_on_page=pages)
+    paragraph = Paragraph(number, avail=avail, last_on_page=pages, anchors=_anchors(inner))
     paragraph.space = widths.spaces(next(style for style in styles if style is not LEAD))
     own = [style for style in styles if style is not LEAD]
     paragraph.hyphen = own[0]["hyphenate_character"]
