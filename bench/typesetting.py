@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -42,9 +43,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         for trim in args.trim or tuple(m.TrimSize.SIZES):
             sized = dataclasses.replace(book, metadata=dataclasses.replace(book.metadata, trim=trim))
+            said = []
             path = PdfBuilder().build(sized, Path(folder) / trim,
-                                      BuildOptions(profile=args.profile, styles_dir=ROOT / "styles"))
+                                      BuildOptions(profile=args.profile, styles_dir=ROOT / "styles",
+                                                   progress=said.append))
             rows[trim] = measure(path, trim).summary()
+            chosen = [re.search(r"for (\d+) paragraphs, (\d+) not", stage) for stage in said]
+            chosen = [match.groups() for match in chosen if match] or [("0", "0")]
+            rows[trim]["paragraphs re-broken, not set as planned"] = " / ".join(chosen[0])
             print(f"{trim}: measured", file=sys.stderr)
     trims = list(rows)
     print("| " + " | ".join(["figure", *trims]) + " |")

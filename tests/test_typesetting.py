@@ -284,12 +284,11 @@ def test_facing_pages_of_the_sample_end_on_the_same_line(sample):
     assert report.uneven_spreads == []
 
 
-@pytest.mark.xfail(strict=True, reason="WeasyPrint breaks lines one at a time; the paragraph fitting "
-                                       "(builders/fitting.py) mends about half the loose lines (a5: 115 -> 66 of "
-                                       "1568 at 2x, 18 -> 11 at 2.5x) but letter-spacing within 1 % cannot mend "
-                                       "the rest "
-                                       "(a long word after a short line, generated note numbers): "
-                                       "see bench/TYPESETTING.md")
+@pytest.mark.xfail(strict=True, reason="the breaks chosen over whole paragraphs (builders/total_fit.py), with "
+                                       "each paragraph's line count kept, bring the a5 sample from 122 to about 30 "
+                                       "of 1476 lines at 2x (2.0 %) and 19 to 4 at 2.5x; what is left is a long "
+                                       "name (an index mark, never broken) after a line of short words, or a short "
+                                       "paragraph with nothing to share out: see bench/TYPESETTING.md")
 def test_no_loose_lines(sample):
     report = sample[2]
     assert report.justified_lines > 1000

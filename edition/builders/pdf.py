@@ -515,6 +515,9 @@ def lay_out_book(press: Press, book: Book, progress=lambda stage: None) -> Layou
             if planned:
                 book = settled
                 continue
+        elif attempt == 2:
+            missed = total_fit.misses(document, html, planned)
+            progress(f"pdf: line breaks chosen for {len(planned)} paragraphs, {len(missed)} not set so")
         if settled == book:
             return Layout(document, html, pages)
         book = settled
