@@ -718,8 +718,27 @@ def plan(document, html: str) -> dict:
             continue
         number = paragraph.number
         plans[number] = (_markup_text(html[blocks[number][1]:blocks[number][2]]),
-                         [(paragraph.positions[j], paragraph.kinds[j]) for j in breaks], paragraph.hyphen, spacing)
+                         [(paragraph.positions[j], paragraph.kinds[j]) for j in breaks], paragraph.hyphen, spacing,
+                         _region(paragraph, breaks, spacing))
     return plans
+
+
+def _region(paragraph: Paragraph, breaks, spacing) -> tuple[int, int]:
+    """The lines to set in nowrap spans: from the first that differs from
+    the first layout's to the one after the last (a greedy breaker would
+    pull words up onto a looser line from a line left free), widened to
+    start and end at a space. The lines before and after break as before."""
+    ends = len(paragraph.kinds)
+    old, new = [-1, *paragraph.original, ends], [-1, *breaks, ends]
+    changed = [k for k in range(len(new) - 1) if old[k:k + 2] != new[k:k + 2] or spacing[k]]
+    if not changed:
+        return 0, -1
+    first, last = changed[0], min(changed[-1] + 1, len(new) - 2)
+    while first > 0 and paragraph.kinds[new[first]] != "space":
+        first -= 1
+    while last < len(new) - 2 and paragraph.kinds[new[last + 1]] != "space":
+        last += 1
+    return first, last
 
 
 def _hyphen_fault(paragraph: Paragraph, breaks) -> bool:
@@ -737,17 +756,21 @@ def _hyphen_fault(paragraph: Paragraph, breaks) -> bool:
 # --- enforcing the breaks -------------------------------------------------------------------
 
 
-def enforce(inner: str, breaks, hyphen: str = "-", spacing=None) -> str:
+def enforce(inner: str, breaks, hyphen: str = "-", spacing=None, region=None) -> str:
     """`inner` (a paragraph's markup) set so that a greedy breaker can break
     only at `breaks` ([(counted position, kind)]): each line in nowrap spans
     (split at tags), so that the only break opportunities left are the
     spaces between the lines; a word broken at a hyphenation point gets
     `hyphen` there, at the end of its line's span (the text layer then holds
     what WeasyPrint writes at a break of its own), and no soft hyphens.
-    `spacing` gives each line's letter-spacing (em), on its spans."""
+    `spacing` gives each line's letter-spacing (em), on its spans. Only the
+    lines of `region` (first, last) are so set, the others left as they are:
+    the lines before it, and after it, break as in the first layout."""
     spacing = spacing or [0.0] * (len(breaks) + 1)
     total = _count(_markup_text(inner))
     bounds = [0, *(position for position, _ in breaks), total]
+    first, last = region or (0, len(breaks))
+    low, high = bounds[first], bounds[last + 1]
     cuts = {position for position, kind in breaks if kind == "hyphen"}
     compounds = {position for position, kind in breaks if kind == "explicit"}
     out, count, current, held = [], 0, False, ""
@@ -757,7 +780,7 @@ def enforce(inner: str, breaks, hyphen: str = "-", spacing=None) -> str:
     for index, token in enumerate(tokens):
         if token.startswith("<") and len(token) > 1:
             if token.startswith("<span"):
-                spans.append(bool(_HY.fullmatch(token)))
+                spans.append(bool(_HY.fullmatch(token)) and low <= count < high)
                 if spans[-1]:
                     continue
             elif token == "</span>" and spans and spans.pop():
@@ -768,9 +791,17 @@ def enforce(inner: str, breaks, hyphen: str = "-", spacing=None) -> str:
             out.append(token)
             continue
         char = htmllib.unescape(token)
+        counted = char not in _IGNORED
+        if not (low <= count < high if counted else low < count < high):
+            if current:
+                out.append("</span>")
+                current = False
+            out.append(held + token)
+            held = ""
+            count += counted
+            continue
         if char == "\xad":
             continue  # soft hyphens: a chosen break gets a hyphen, the others are not wanted
-        counted = char not in _IGNORED
         if counted and count in cuts:
             out.append(htmllib.escape(hyphen) + ZWSP)  # in the span of the line it ends
             cuts.discard(count)
@@ -853,11 +884,12 @@ def misses(document, html: str, plans) -> list[int]:
             sizes.append(_count(text))
         measured[number] = sizes
     found = []
-    for number, (text, breaks, hyphen, _) in plans.items():
+    for number, (text, breaks, hyphen, _, (first, last)) in plans.items():
         bounds = [0, *(position for position, _ in breaks), _count(text)]
         kinds = [kind for _, kind in breaks] + [None]
-        expected = [bounds[k + 1] - bounds[k] + (kinds[k] == "hyphen") * _count(hyphen) + (kinds[k] in ("hyphen", "explicit"))
-                    for k in range(len(bounds) - 1)]
+        # a line ending in a hyphen holds it, and in the region a zero-width space after it (and after a compound's)
+        expected = [bounds[k + 1] - bounds[k] + (kinds[k] == "hyphen") * _count(hyphen)
+                    + (first <= k <= last and kinds[k] in ("hyphen", "explicit")) for k in range(len(bounds) - 1)]
         if measured.get(number) != expected:
             found.append(number)
     return found
