@@ -21,16 +21,26 @@ the first layout of the book and the second:
    last line of a page, are not allowed. The paragraph keeps **the number of
    lines the first layout gave it**, so every page of the book, and the page
    facts taken from it, hold. A paragraph whose loosest line is under
-   `LOOSE` is left as it is.
+   `LOOSE` (and no hyphen fault) is left as it is; a line may also take
+   +1 % letter-spacing where that evens it.
 3. `apply(html, plans)` makes WeasyPrint's greedy breaker find exactly those
-   breaks: every line but the last is wrapped in `white-space: nowrap` spans
-   (split at tags, so the markup stays nested), so a line can break only
-   between them, where the plan breaks. A word broken by a hyphen stays
-   outside the spans, with one soft hyphen at the chosen point (the others
-   removed), so WeasyPrint breaks it there and draws the hyphen itself. The
-   text layer is unchanged: no character is added but that soft hyphen.
-4. `misses(document, plans)` counts, after the second layout, the planned
-   paragraphs whose lines did not come out as planned.
+   breaks: the lines from the first one changed to the one after the last
+   are wrapped in `white-space: nowrap` spans (split at tags, so the markup
+   stays nested), so a line can break only between them, where the plan
+   breaks; the lines before and after break as in the first layout. A word
+   broken at a chosen point gets the paragraph's hyphen there, at the end
+   of its line's span, with a zero-width space after it (a break
+   opportunity Pango draws nothing for), and the paragraph's soft hyphens
+   in those lines go. The text layer holds what WeasyPrint writes at a
+   break of its own ("-"), so search finds the word whole. A space before
+   a tag inside a line is moved after it: WeasyPrint may break after an
+   inline box that ends in a space, nowrap or not.
+4. `misses(document, html, plans)` counts, after the second layout, the
+   planned paragraphs whose lines did not come out as planned.
+
+A page's last line keeps its end where moving it would move an anchor (an
+index mark, a note mark) to the other page, and every paragraph keeps its
+line count: the page facts taken from the first layout hold.
 """
 
 from __future__ import annotations
@@ -46,8 +56,8 @@ _TOKEN = re.compile(r"<[^>]*>|&#?\w+;|[^<&]|&", re.S)
 _IGNORED = " \t\r\n\u00ad\u2010"  # not counted: white space, soft hyphens, the hyphen added at a break
 _VOID = {"br", "wbr", "img", "hr", "input", "meta", "link", "area", "base", "col", "embed", "source", "track"}
 LOOSE = 1.9  # a paragraph with a line whose word spaces stretch this many normal spaces or more is re-broken
-TOLERANCE = 0.35  # pt: how close the measure must come to the width of every line of the first layout
-MARGIN = 0.25  # pt: a planned line leaves at least this much room, against the measure's error
+TOLERANCE = 0.35  # CSS px: how close the measure must come to the width of every line of the first layout
+MARGIN = 0.25  # CSS px: a planned line leaves at least this much room, against the measure's error
 HYPHEN = 120.0  # the demerit of a hyphenated line (a line of 1.5x costs 125)
 HYPHENS = 600.0  # more for the second of two in a row
 TRACKING = (0.0, 0.01)  # letter-spacing a line may take, in em (1 % of the type size: unseen)
