@@ -4,6 +4,8 @@ the small test edition (6×9 in, bleed, tagged) in the print profile."""
 
 from __future__ import annotations
 
+import html as htmllib
+import re
 import shutil
 from pathlib import Path
 
@@ -281,12 +283,11 @@ def test_facing_pages_of_the_sample_end_on_the_same_line(sample):
     assert report.uneven_spreads == []
 
 
-@pytest.mark.xfail(strict=True, reason="WeasyPrint breaks lines one at a time; the paragraph fitting "
-                                       "(builders/fitting.py) mends about half the loose lines (a5: 115 -> 66 of "
-                                       "1568 at 2x, 18 -> 11 at 2.5x) but letter-spacing within 1 % cannot mend "
-                                       "the rest "
-                                       "(a long word after a short line, generated note numbers): "
-                                       "see bench/TYPESETTING.md")
+@pytest.mark.xfail(strict=True, reason="the breaks chosen over whole paragraphs (builders/total_fit.py), with "
+                                       "each paragraph's line count kept, bring the a5 sample from 122 to about 30 "
+                                       "of 1476 lines at 2x (2.0 %) and 19 to 4 at 2.5x; what is left is a long "
+                                       "name (an index mark, never broken) after a line of short words, or a short "
+                                       "paragraph with nothing to share out: see bench/TYPESETTING.md")
 def test_no_loose_lines(sample):
     report = sample[2]
     assert report.justified_lines > 1000
@@ -306,56 +307,110 @@ def test_a_tagged_pdf_is_tagged_and_declared_pdf_ua(parts):
         assert b'pdfuaid:part="1"' in pdf.Root.Metadata.read_bytes()  # the tree's checks: test_pdf_tags.py
 
 
-# --- paragraph fitting (builders/fitting.py) ------------------------------------------------
+# --- line breaks chosen over whole paragraphs (builders/total_fit.py) ------------------------------
 
 
-def _line(ratio=1.5, broken=False, turn=False, text="word word"):
-    from edition.builders.fitting import SetLine
+def _paragraph(words, avail, space=3.0, hyphen_at=None, last_on_page=None):
+    """A paragraph of words of known widths (no hyphenation points but one,
+    `hyphen_at`: (word index, width of its head), its tail the rest), with
+    its first layout's breaks found greedily, as WeasyPrint finds them."""
+    from edition.builders.total_fit import Paragraph
 
-    return SetLine(text, ratio, broken, turn)
+    paragraph = Paragraph(0)
+    for index, width in enumerate(words):
+        if hyphen_at and hyphen_at[0] == index:
+            head = hyphen_at[1]
+            paragraph.widths.append(head)
+            paragraph.fixed.append(0)
+            paragraph.chars.append(3)
+            paragraph.kinds.append("hyphen")
+            paragraph.glue.append(0.0)
+            paragraph.tail.append(2.0)
+            paragraph.positions.append(0)
+            width -= head
+        paragraph.widths.append(width)
+        paragraph.fixed.append(0)
+        paragraph.chars.append(5)
+        if index < len(words) - 1:
+            paragraph.kinds.append("space")
+            paragraph.glue.append(space)
+            paragraph.tail.append(0.0)
+            paragraph.positions.append(0)
+    paragraph.prepare()
+    breaks, start, ends = [], -1, len(paragraph.kinds)
+    while True:  # greedy, as WeasyPrint: each line takes all the words that fit
+        fitting = [end for end in range(start + 1, ends + 1)
+                   if paragraph.line(start, end)[0] <= avail and (end == ends or paragraph.kinds[end] == "space")]
+        if fitting[-1] == ends:
+            break
+        breaks.append(fitting[-1])
+        start = fitting[-1]
+    paragraph.original = breaks
+    paragraph.avail = [avail] * (len(breaks) + 1)
+    paragraph.last_on_page = last_on_page or [False] * (len(breaks) + 1)
+    return paragraph
 
 
-def test_fitting_finds_loose_lines_hyphen_runs_and_breaks_at_a_page_turn():
-    from edition.builders.fitting import faulty_lines, windows
+def test_total_fit_chooses_evener_lines_with_the_same_count():
+    from edition.builders.total_fit import LOOSE, MARGIN, choose, ratios
 
-    lines = [_line(), _line(2.3), _line(broken=True), _line(broken=True), _line(broken=True), _line(),
-             _line(broken=True, turn=True), _line(), _line(3.0)]
-    # 1: loose; 4: the third broken line in a row; 6: broken at a page turn; the last line is never loose
-    assert faulty_lines(lines) == [1, 4, 6]
-    # windows start a line early but never after a broken line, end on an unbroken line, and merge when they touch
-    assert windows(lines) == [(0, 7)]
-    apart = [_line(), _line(), _line(), _line(2.4), _line(), _line(), _line(), _line(), _line(2.2), _line()]
-    assert windows(apart) == [(2, 3), (7, 8)]
-
-
-def test_restyle_wraps_counted_characters_and_keeps_the_markup_nested():
-    from edition.builders.fitting import restyle
-
-    inner = 'One <em>two <a class="x">three</a> four</em> fi\u00adve six'
-    styled = restyle(inner, [(3, 11, "S")])
-    assert styled == ('One<span style="S"> </span><em><span style="S">two </span><a class="x">'
-                      '<span style="S">three</span></a> four</em> fi\u00adve six')
-    # a window's copy: only its text and the elements around it
-    assert restyle(inner, [(6, 11, "S")], keep=(6, 15)) == '<em><a class="x"><span style="S">three</span></a> four</em>'
+    # greedy, a long word after a short line leaves that line loose (4.69 times the space)
+    words = [25, 40, 40, 25, 30, 40, 35, 50, 40, 20, 40, 20, 60, 35, 30, 40, 25, 25, 50, 35, 40, 60, 40, 35, 35, 50,
+             60, 25, 25, 50]
+    paragraph = _paragraph(words, avail=200, space=8.0)
+    greedy = ratios(paragraph, paragraph.original)
+    assert max(greedy) >= 2.5 * LOOSE / 1.9
+    breaks, spacing = choose(paragraph)
+    assert len(breaks) == len(paragraph.original)  # as many lines: no page changes
+    chosen = ratios(paragraph, breaks, spacing)
+    assert max(chosen) < max(greedy) - 1  # the loosest line shared out
+    bounds = [-1, *breaks, len(paragraph.kinds)]
+    for number in range(len(bounds) - 1):  # every line fits: WeasyPrint cannot shrink a space
+        natural, _ = paragraph.line(bounds[number], bounds[number + 1])
+        assert natural + spacing[number] * paragraph.em * paragraph.count(bounds[number], bounds[number + 1]) \
+            <= paragraph.avail[number] - MARGIN
 
 
-def test_apply_styles_the_fitted_paragraph_only_when_its_markup_is_unchanged():
-    from edition.builders.fitting import apply
+def test_total_fit_keeps_hyphens_off_a_page_s_last_line():
+    from edition.builders.total_fit import choose
 
-    html = "<body><p>Alpha beta</p><li>Gamma delta</li><p>Epsilon</p></body>"
-    choices = {1: ("Gamma delta", [(0, 5, "letter-spacing:0.01em")])}
-    assert apply(html, choices) == ('<body><p>Alpha beta</p><li><span style="letter-spacing:0.01em">Gamma</span>'
-                                    ' delta</li><p>Epsilon</p></body>')
-    assert apply(html.replace("Gamma", "Gamma!"), choices) == html.replace("Gamma", "Gamma!")
+    words = [30, 25, 60, 60, 35, 25, 60, 60, 20, 25, 40, 40, 35, 25]
+    free = _paragraph(words, avail=200, space=8.0, hyphen_at=(3, 12))
+    breaks, _ = choose(free)
+    assert free.kinds[breaks[0]] == "hyphen"  # the hyphen evens the lines
+    turn = _paragraph(words, avail=200, space=8.0, hyphen_at=(3, 12), last_on_page=[True, False, False])
+    breaks, _ = choose(turn)
+    assert turn.kinds[breaks[0]] == "space" and len(breaks) == len(turn.original)
 
 
-def test_fitting_mends_faulty_windows_of_real_paragraphs_without_changing_their_lines():
-    """A few paragraphs of a sample text set in a small document: the fitting
-    finds faults, and its choices, applied, leave fewer faults and every
-    paragraph with as many lines as before (so no page would change)."""
-    import html as htmllib
+def test_enforce_wraps_each_line_and_puts_in_the_chosen_hyphen():
+    from edition.builders.total_fit import NOWRAP, ZWSP, enforce
 
-    from edition.builders import fitting
+    inner = 'One two <em>three</em> fo\u00adur five <span class="hy">six\u00adty</span> seven'
+    # lines: "One two" | "three four" | "five six-" | "ty seven" (counted positions 6, 15, 22)
+    out = enforce(inner, [(6, "space"), (15, "space"), (22, "hyphen")], "-", [0.0, 0.01, 0.0, 0.0])
+    span, tracked = f'<span style="{NOWRAP}">', f'<span style="{NOWRAP};letter-spacing:0.01em">'
+    assert out == (f"{span}One two</span> <em>{tracked}three</span></em>{tracked} four</span> "
+                   f"{span}five six-{ZWSP}</span>{span}ty seven</span>")
+    # the text is the markup's, less its soft hyphens, plus the hyphen at the break
+    assert re.sub(r"<[^>]*>", "", out).replace(ZWSP, "") == "One two three four five six-ty seven"
+
+
+def test_enforce_moves_a_space_before_a_tag_inside_a_line_past_it():
+    from edition.builders.total_fit import NOWRAP, enforce
+
+    out = enforce('a temple where <span class="index-mark">Kaganovitch,</span> in the role', [(26, "space")])
+    span = f'<span style="{NOWRAP}">'
+    # WeasyPrint may break after an inline box that ends in a space, nowrap or not
+    assert out == (f'{span}a temple where</span><span class="index-mark">{span} Kaganovitch,</span></span>'
+                   f'{span} in</span> {span}the role</span>')
+
+
+def test_total_fit_round_trip_on_real_paragraphs():
+    """Paragraphs of a sample text set in a small document: the breaks
+    chosen, applied and laid out again, come out exactly as planned, with
+    as many lines as before and fewer loose ones."""
+    from edition.builders import total_fit
     from edition.builders.pdf import Press
 
     text = (REPO / "texts" / "1926-01-09-trotsky-letter-to-bukharin.md").read_text(encoding="utf-8")
@@ -366,26 +421,30 @@ def test_fitting_mends_faulty_windows_of_real_paragraphs_without_changing_their_
             f"{markup}</div></section></body></html>")
     press = Press.for_styles(STYLES, REPO)
     document = press.lay_out(html)
-    before = list(fitting.paragraphs(document).values())
-    choices = fitting.fit(press, document, html)
-    assert choices
-    after = list(fitting.paragraphs(press.lay_out(fitting.apply(html, choices))).values())
-    assert [len(lines) for lines in after] == [len(lines) for lines in before]
-    assert sum(map(fitting.faults, after)) < sum(map(fitting.faults, before))
-    assert 'style="letter-spacing:0.0' in fitting.apply(html, choices)
+    before = {paragraph.number: (paragraph, ratios) for paragraph, ratios in total_fit.measure(document, html)}
+    assert len(before) >= len(paragraphs) - 1  # measured within the tolerance (a one-line paragraph is not)
+    plans = total_fit.plan(document, html)
+    assert plans
+    again = total_fit.apply(html, plans)
+    laid = press.lay_out(again)
+    assert total_fit.misses(laid, again, plans) == []
+    after = {paragraph.number: ratios for paragraph, ratios in total_fit.measure(laid, again, planned=True)}
+    for number in plans:
+        assert len(after[number]) == len(before[number][1])  # the same line count
+    loose = sum(ratio >= 2 for _, ratios in before.values() for ratio in ratios)
+    assert sum(ratio >= 2 for ratios in after.values() for ratio in ratios) < loose
 
 
-def test_fitting_counts_the_words_of_hyphenated_lines_as_the_markup_has_them():
-    """The hyphen WeasyPrint adds at a break (the book's hyphenate-character,
-    "-") is not in the markup: a paragraph's lines must count the markup's
-    letters, or the fitting skips the paragraph."""
+def test_measure_counts_the_words_of_hyphenated_lines_as_the_markup_has_them():
+    """The hyphen WeasyPrint adds at a break is not in the markup; the
+    measure finds the first layout's breaks and widths all the same."""
     from weasyprint import HTML
 
-    from edition.builders.fitting import _count, paragraphs
+    from edition.builders.total_fit import TOLERANCE, measure
 
     words = "the bureaucratic apparatus of the revolutionary international organisations " * 6
     html = (f'<html lang="en"><style>p {{ width: 60mm; font-size: 11pt; text-align: justify; hyphens: auto; '
-            f'hyphenate-character: "-" }}</style><p>{words}</p></html>')
-    lines = next(iter(paragraphs(HTML(string=html).render()).values()))
-    assert sum(line.broken for line in lines) >= 2  # the test sets broken words
-    assert sum(line.size for line in lines) == _count(words)
+            f'hyphenate-character: "-" }}</style><body><p>{words}</p></body></html>')
+    (paragraph, ratios), = measure(HTML(string=html).render(), html)
+    assert sum(kind == "hyphen" for kind in (paragraph.kinds[j] for j in paragraph.original)) >= 2
+    assert len(ratios) == len(paragraph.original) and paragraph.error <= TOLERANCE

@@ -41,7 +41,7 @@ from ..locale import Words, long_date, page_ranges, shown_date, words
 from ..render import HtmlRenderer, make_env, plain
 from ..stylesheet import print_fetcher
 from ..typography import typeset
-from . import Builder, BuildOptions, fitting
+from . import Builder, BuildOptions, total_fit
 from .flush import flush_bottoms
 from .pdf_links import one_link_per_reference
 from .pdf_index import IndexEntry, RegisterEntry, index_entries, index_stylesheet, register_entries, settle_index
@@ -514,22 +514,26 @@ class Layout:
 def lay_out_book(press: Press, book: Book, progress=lambda stage: None) -> Layout:
     """The book laid out, again until the page facts it prints ("Notes to
     pages …", the notes' running heads, the index, the padding) are the
-    ones its layout shows: two passes, rarely three. The paragraphs the
-    first layout sets badly are fitted (see fitting.py) and set so from the
-    second pass on."""
-    fitted = None  # chosen once, on the first layout, so that the passes settle
+    ones its layout shows: two passes, rarely three. The line breaks of the
+    paragraphs the first layout sets loosely are chosen over each whole
+    paragraph, with the same number of lines (see total_fit.py), and set so
+    from the second pass on."""
+    planned = None  # chosen once, on the first layout, so that the passes settle
     for attempt in range(1, MAX_PASSES + 1):
         progress("pdf: layout" + (f", pass {attempt}" if attempt > 1 else ""))
-        html = fitting.apply(press.html(book), fitted)
+        html = total_fit.apply(press.html(book), planned)
         document = press.lay_out_numbered(html, book)
         pages = PageMap.of(document)
         settled = settle(book, pages)
-        if fitted is None:
-            progress("pdf: fitting paragraphs")
-            fitted = fitting.fit(press, document, html)
-            if fitted:
+        if planned is None:
+            progress("pdf: choosing line breaks")
+            planned = total_fit.plan(document, html)
+            if planned:
                 book = settled
                 continue
+        elif attempt == 2:
+            missed = total_fit.misses(document, html, planned)
+            progress(f"pdf: line breaks chosen for {len(planned)} paragraphs, {len(missed)} not set so")
         if settled == book:
             return Layout(document, html, pages)
         book = settled
