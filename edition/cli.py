@@ -50,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--profile", choices=("screen", "print"), default="screen",
                        help="PDF profile: screen (coloured links) or print (black; crop marks if the manifest asks)")
     build.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+    build.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
+                       help="lay the PDF out in N processes at a time (default: one per core; "
+                            "a short book is laid out in one)")
     build.set_defaults(run=run_build)
 
     check = commands.add_parser("check", help="check the manifest and the texts; list every problem")
@@ -151,7 +154,8 @@ def run_build(args) -> int:
     progress.stage("reading the manifest and the texts")
     formats = ("epub", "pdf") if args.format == "all" else (args.format,)
     edition = load_checked(manifest, formats, cache=TextCache(output / ".cache"))
-    options = BuildOptions(profile=args.profile, styles_dir=styles_dir_for(manifest.parent), progress=progress.stage)
+    options = BuildOptions(profile=args.profile, styles_dir=styles_dir_for(manifest.parent), progress=progress.stage,
+                           jobs=max(0, args.jobs))
     paths = build_all(edition, output, formats, options)
     progress.done()
     for path in paths:
