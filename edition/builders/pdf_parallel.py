@@ -62,7 +62,7 @@ from .pdf import (BLEED_MM, BODY_START, BOOK_END, Book, PageMap, PartView, Press
 
 PAGE_LETTERS = 2200  # letters of body text on an A5 page, about: to guess a book's length before laying it out
 MIN_PAGES = 240  # a shorter book is laid out in one process: starting the workers costs more than it saves
-MAX_CHUNK_PAGES = 300  # a chunk's laid-out pages stay well under 400 MB in its worker
+MAX_CHUNK_PAGES = 180  # a chunk of ~225 pages took ~430 MB in its worker (K=10): this keeps one under 400 MB
 
 # What a chunk's document leaves out: everything but its texts (and part titles).
 CHUNK_CSS = """
