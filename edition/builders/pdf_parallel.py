@@ -46,6 +46,7 @@ import copy
 import io
 import multiprocessing
 import os
+import pickle
 import re
 import traceback
 from dataclasses import dataclass, fields, replace
@@ -55,6 +56,7 @@ from types import SimpleNamespace
 from markupsafe import Markup, escape
 
 from .. import model as m
+from ..confine import Refused
 from ..errors import BuildFailed
 from .pagemap import PrintedPages, page_words
 from .pdf import (BLEED_MM, BODY_START, BOOK_END, Book, PageMap, PartView, Press, _font_timestamps_from,
@@ -257,13 +259,24 @@ def _work(conn, slots, styles: Path, project: Path, book: Book, metadata: m.Meta
             conn.send(("pdf", _write_piece(document, metadata, book)))
     except Unsplittable as reason:
         conn.send(("unsplittable", str(reason)))
+    except Refused as refused:  # a style sheet or a text asked for a file outside the project
+        conn.send(("refused", refused.diagnostic))
     except BaseException as error:  # noqa: BLE001 (sent to the main process, which raises it)
-        try:
-            conn.send(("error", error))
-        except Exception:  # noqa: BLE001 (an exception that does not pickle)
-            conn.send(("error", BuildFailed("pdf: a worker failed:\n" + traceback.format_exc())))
+        conn.send(("error", _portable(error)))
     finally:
         conn.close()
+
+
+def _portable(error: BaseException) -> BaseException:
+    """`error` if it crosses to the main process whole, else a BuildFailed that says what it was."""
+    try:
+        again = pickle.loads(pickle.dumps(error))
+        if type(again) is type(error) and str(again) == str(error):
+            return error
+    except Exception:  # noqa: BLE001 (an exception that does not pickle)
+        pass
+    return BuildFailed(f"pdf: a layout process failed: {type(error).__name__}: {error}\n"
+                       + "".join(traceback.format_exception(error)))
 
 
 def _write_piece(document, metadata: m.Metadata, book: Book) -> bytes:
@@ -384,6 +397,8 @@ def _receive(conn, kind: str):
         return value
     if what == "unsplittable":
         return None
+    if what == "refused":
+        raise Refused(value)
     raise value
 
 
