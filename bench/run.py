@@ -167,7 +167,8 @@ FINAL_HTML = ("import sys; sys.path.insert(0, sys.argv[1])\n"
               "from edition.builders.pdf import PdfBuilder\n"
               "from edition.project import default_styles_dir\n"
               "builder = PdfBuilder()\n"
-              "data = builder.render(edition.load(sys.argv[2]), BuildOptions(styles_dir=default_styles_dir(), jobs=1))\n"
+              "options = BuildOptions(styles_dir=default_styles_dir(), jobs=1)\n"
+              "data = builder.render(edition.load(sys.argv[2]), options)\n"
               "open(sys.argv[3], 'w', encoding='utf-8').write(builder.last_html)\n"
               "open(sys.argv[4], 'wb').write(data)\n")
 

@@ -85,7 +85,8 @@ def texts() -> dict[str, str]:
     three = ["Abel and Bode met. " + filler(rng, 16)] + [filler(rng, 14) for _ in range(5)]
     three += ["## A Second Part", "Then teh question came. " + filler(rng, 10)] + [filler(rng, 14) for _ in range(8)]
     three += ["These are the closing words."]
-    return {"preface.md": "---\ntitle: Preface\nauthor: The Editors\ndate: 2026-01-01\nsource: Written for this edition.\n---\n\nA short preface on Abel.\n",
+    preface = "---\ntitle: Preface\nauthor: The Editors\ndate: 2026-01-01\nsource: For this edition.\n---\n\nOn Abel.\n"
+    return {"preface.md": preface,
             "one.md": text("One", "\n\n".join(one)), "two.md": text("Two", "\n\n".join(two)),
             "three.md": text("Three", "\n\n".join(three))}
 

@@ -30,7 +30,7 @@ class BuildOptions:
     styles_dir: Path | None = None  # the project's styles/ (CSS, fonts, template overrides)
     progress: Callable[[str], None] = lambda stage: None  # told each stage as it starts
     jobs: int = 0  # processes laying out the PDF at a time (0: one per core; a short book takes one)
-    parallel_min_pages: int | None = None  # a book guessed shorter is laid out in one process (None: pdf_parallel.MIN_PAGES)
+    parallel_min_pages: int | None = None  # a book guessed shorter takes one process (None: pdf_parallel.MIN_PAGES)
     chunks: int = 0  # how many parts the PDF's texts are cut into (0: chosen from the jobs and the length)
 
 

@@ -554,7 +554,6 @@ class PdfBuilder(Builder):
         options.progress("pdf: writing")
         return write_pdf(layout.document, layout.pages.folios(), edition.metadata, book)
 
-
     def render_in_parallel(self, press: Press, book: Book, edition: m.Edition, styles: Path,
                            options: BuildOptions) -> bytes | None:
         """The PDF laid out in worker processes (pdf_parallel.py), when the
