@@ -1,7 +1,8 @@
 """The same book, laid out in one process and in parallel (pdf_parallel.py).
 
 A small edition (a front text, three texts of different lengths with
-headings, notes, emendations and persons) is built in one process and in
+headings, notes, emendations and persons, in two parts: the second chunk
+continues a part, the third opens one) is built in one process and in
 parallel with chunks of one text each, and the two PDFs are compared as a
 reader would: the pages and their words (folios and running heads
 included), where every named destination is, the page labels, the outline,
@@ -41,30 +42,34 @@ edition:
   date: 2026-01-01
 front:
   - file: texts/preface.md
-texts:
-  - file: texts/one.md
-    headnote: Karl Abel wrote this in the spring.
-    notes:
-      - at: the opening words
-        note: On Abel see the register.
-      - at: the middle words
-        note: A note on the middle of the first text.
-    corrections:
-      - find: once and. forever
-        replace: once and forever
-        reason: stray full stop
-  - file: texts/two.md
-    notes:
-      - at: the short text
-        note: A note on the short text.
-  - file: texts/three.md
-    notes:
-      - at: the closing words
-        note: Bode answered this.
-    corrections:
-      - find: teh question
-        replace: the question
-        reason: misprint
+parts:
+  - title: Part One
+    texts:
+      - file: texts/one.md
+        headnote: Karl Abel wrote this in the spring.
+        notes:
+          - at: the opening words
+            note: On Abel see the register.
+          - at: the middle words
+            note: A note on the middle of the first text.
+        corrections:
+          - find: once and. forever
+            replace: once and forever
+            reason: stray full stop
+      - file: texts/two.md
+        notes:
+          - at: the short text
+            note: A note on the short text.
+  - title: Part Two
+    texts:
+      - file: texts/three.md
+        notes:
+          - at: the closing words
+            note: Bode answered this.
+        corrections:
+          - find: teh question
+            replace: the question
+            reason: misprint
 """ + PERSONS
 
 
@@ -151,8 +156,8 @@ def test_every_destination_label_heading_and_link_lands_on_the_same_page(built):
     (one, _), (parallel, _) = built
     dests, labels, headings, links = facts(one)
     other_dests, other_labels, other_headings, other_links = facts(parallel)
-    # The book has every kind: notes, their marks, emendations, index marks, persons, headings.
-    kinds = ("-note-", "-noteref-", "-emendation-", "-name-", "person-", "text-one-the-middle")
+    # The book has every kind: notes, their marks, emendations, index marks, persons, headings, parts.
+    kinds = ("-note-", "-noteref-", "-emendation-", "-name-", "person-", "text-one-the-middle", "part-2")
     assert all(any(kind in name for name in dests) for kind in kinds), sorted(dests)
     assert other_dests == dests
     assert other_labels == labels and len(labels) == 2  # roman front matter, arabic body

@@ -86,8 +86,10 @@ class Unsplittable(Exception):
 
 
 def jobs_wanted(jobs: int) -> int:
-    """`--jobs`: 0 means one worker per core."""
-    return jobs if jobs > 0 else (os.cpu_count() or 1)
+    """`--jobs`: 0 means one worker per core this process may run on."""
+    if jobs > 0:
+        return jobs
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def estimated_pages(book: Book) -> int:
