@@ -243,22 +243,27 @@ def _work(conn, slots, styles: Path, project: Path, book: Book, metadata: m.Meta
     folio, sets its folios and sends back its PDF."""
     try:
         press = chunk_press(Press.for_styles(styles, project), book)
+        # What a worker sends, it sends after giving back its slot: the main process reads the
+        # workers in order, and a worker blocked in a send must not keep the others from working.
         with slots, MarginBoxes() as margins:
             layout = lay_out_book(press, book)
             document = layout.document
             count = len(document.pages) - 1  # the last page is the chunk's end
             if count < 1 or layout.pages.pages.get(CHUNK_END) != count:
                 raise Unsplittable("the chunk's end is not on a page of its own at its end")
-            conn.send(("facts", ChunkFacts(
+            facts = ChunkFacts(
                 count, tuple(tuple(page.anchors) for page in document.pages),
                 tuple(page_words(page) for page in document.pages[:count]),
-                tuple((page.height, tuple(page.bookmarks)) for page in document.pages[:count]))))
+                tuple((page.height, tuple(page.bookmarks)) for page in document.pages[:count]))
+        conn.send(("facts", facts))
         first_folio = conn.recv()
         if first_folio is None:
             return
         with slots:
             margins.shift_folios(document, first_folio - 1)
-            conn.send(("pdf", _write_piece(document, metadata, book)))
+            data = _write_piece(document, metadata, book)
+        del layout, document
+        conn.send(("pdf", data))
     except Unsplittable as reason:
         conn.send(("unsplittable", str(reason)))
     except Refused as refused:  # a style sheet or a text asked for a file outside the project
