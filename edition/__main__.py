@@ -4,4 +4,5 @@ import sys
 
 from .cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # not when a PDF layout process (spawned: pdf_parallel.py) imports it again
+    sys.exit(main())

@@ -50,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--profile", choices=("screen", "print"), default="screen",
                        help="PDF profile: screen (coloured links) or print (black; crop marks if the manifest asks)")
     build.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+    build.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
+                       help="lay the PDF out in N processes at a time (default: one per core; "
+                            "a short book is laid out in one)")
     build.set_defaults(run=run_build)
 
     check = commands.add_parser("check", help="check the manifest and the texts; list every problem")
@@ -153,7 +156,7 @@ def run_build(args) -> int:
     cache = TextCache(output / ".cache", whole_texts=True)
     edition = load_checked(manifest, formats, cache=cache)
     options = BuildOptions(profile=args.profile, styles_dir=styles_dir_for(manifest.parent), progress=progress.stage,
-                           cache=cache)
+                           cache=cache, jobs=max(0, args.jobs))
     paths = build_all(edition, output, formats, options)
     cache.write_pending()
     progress.done()

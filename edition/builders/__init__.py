@@ -30,6 +30,9 @@ class BuildOptions:
     styles_dir: Path | None = None  # the project's styles/ (CSS, fonts, template overrides)
     progress: Callable[[str], None] = lambda stage: None  # told each stage as it starts
     cache: object = None  # a `cache.TextCache` keeping whole texts: the EPUB reuses the documents it rendered
+    jobs: int = 0  # processes laying out the PDF at a time (0: one per core; a short book takes one)
+    parallel_min_pages: int | None = None  # a book guessed shorter takes one process (None: pdf_parallel.MIN_PAGES)
+    chunks: int = 0  # how many parts the PDF's texts are cut into (0: chosen from the jobs and the length)
 
 
 class Builder:
@@ -79,10 +82,8 @@ def build_all(edition: Edition, output_dir: Path, formats: tuple[str, ...], opti
         except OSError as error:
             raise BuildFailed(f"{builder.target(edition, output_dir)}: not built: {error}") from None
         by_format[name] = (builder.target(edition, output_dir), data)
-        if name == "pdf" and "epub" in formats and getattr(builder, "last_layout", None) is not None:
-            from .pagemap import PrintedPages
-
-            printed = PrintedPages.of(builder.last_layout)
+        if name == "pdf" and "epub" in formats:
+            printed = builder.printed_pages()
     rendered = [by_format[name] for name in formats]
     for target, data in rendered:
         write_atomically(target, data)

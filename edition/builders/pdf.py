@@ -558,6 +558,7 @@ class PdfBuilder(Builder):
 
     last_html = ""  # the HTML of the last layout (bench/run.py lays it out with plain WeasyPrint)
     last_layout = None  # the last Layout: the EPUB takes the print edition's pages from it (pagemap.py)
+    last_printed = None  # the print edition's pages when the PDF was laid out in parallel
 
     def render(self, edition: m.Edition, options: BuildOptions) -> bytes:
         edition = typeset(edition)  # every metadata string curled, the /Title too
@@ -565,12 +566,39 @@ class PdfBuilder(Builder):
         press = Press.for_styles(styles, Path(edition.root))
         options.progress("pdf: preparing the book")
         book = make_book(edition, options.profile)
+        parallel = self.render_in_parallel(press, book, edition, styles, options)
+        if parallel is not None:
+            return parallel
         layout = lay_out_book(press, book, options.progress)
         self.last_html, self.last_layout = layout.html, layout
         flush_bottoms(layout, book)  # short pages inside the texts made up to the full page (flush.py)
         one_link_per_reference(layout.document)
         options.progress("pdf: writing")
         return write_pdf(layout.document, layout.pages.folios(), edition.metadata, book)
+
+    def render_in_parallel(self, press: Press, book: Book, edition: m.Edition, styles: Path,
+                           options: BuildOptions) -> bytes | None:
+        """The PDF laid out in worker processes (pdf_parallel.py), when the
+        book is long enough and `options.jobs` allows more than one; else None."""
+        from . import pdf_parallel
+
+        jobs = pdf_parallel.jobs_wanted(options.jobs)
+        if not pdf_parallel.in_parallel(book, edition.metadata.tagged_pdf, jobs, options.parallel_min_pages):
+            return None
+        done = pdf_parallel.render_in_parallel(press, book, edition.metadata, styles, Path(edition.root), jobs,
+                                               options.progress, options.chunks or None)
+        if done is None:
+            return None
+        self.last_html, self.last_layout, self.last_printed = "", None, done.printed
+        return done.data
+
+    def printed_pages(self):
+        """The print edition's pages for the EPUB (pagemap.py), from the last render."""
+        from .pagemap import PrintedPages
+
+        if self.last_layout is not None:
+            return PrintedPages.of(self.last_layout)
+        return self.last_printed
 
 
 def write_pdf(document, folios: Folios, metadata: m.Metadata, book: Book) -> bytes:
