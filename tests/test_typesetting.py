@@ -322,7 +322,6 @@ def _paragraph(words, avail, space=3.0, hyphen_at=None, last_on_page=None):
             head = hyphen_at[1]
             paragraph.widths.append(head)
             paragraph.fixed.append(0)
-            paragraph.chars.append(3)
             paragraph.kinds.append("hyphen")
             paragraph.glue.append(0.0)
             paragraph.tail.append(2.0)
@@ -330,7 +329,6 @@ def _paragraph(words, avail, space=3.0, hyphen_at=None, last_on_page=None):
             width -= head
         paragraph.widths.append(width)
         paragraph.fixed.append(0)
-        paragraph.chars.append(5)
         if index < len(words) - 1:
             paragraph.kinds.append("space")
             paragraph.glue.append(space)
@@ -362,13 +360,34 @@ def test_total_fit_chooses_evener_lines_with_the_same_count():
     assert max(greedy) >= 2.5 * LOOSE / 1.9
     breaks, spacing = choose(paragraph)
     assert len(breaks) == len(paragraph.original)  # as many lines: no page changes
-    chosen = ratios(paragraph, breaks, spacing)
+    chosen = ratios(paragraph, breaks)
     assert max(chosen) < max(greedy) - 1  # the loosest line shared out
     bounds = [-1, *breaks, len(paragraph.kinds)]
-    for number in range(len(bounds) - 1):  # every line fits: WeasyPrint cannot shrink a space
+    for number in range(len(bounds) - 1):  # every line fits: a paragraph not closable has no line closed up
         natural, _ = paragraph.line(bounds[number], bounds[number + 1])
-        assert natural + spacing[number] * paragraph.em * paragraph.count(bounds[number], bounds[number + 1]) \
-            <= paragraph.avail[number] - MARGIN
+        assert natural <= paragraph.avail[number] - MARGIN and not any(spacing)
+
+
+def test_total_fit_closes_up_a_line_only_as_far_as_it_must():
+    from edition.builders.total_fit import MARGIN, SHRINKS, choose, ratios
+
+    # greedy: "50 50 50" (3.1 times the space) | "30 60 60"; the fourth word is 4 px too long for the first line
+    words = [50, 50, 50, 30, 60, 60]
+    loose = _paragraph(words, avail=200, space=8.0)
+    closable = _paragraph(words, avail=200, space=8.0)
+    closable.closable, closable.em = True, 40.0  # word spacing of -0.06em: 2.4 of a space of 8
+    breaks, spacing = choose(closable)
+    assert len(breaks) == len(closable.original) and any(spacing)
+    assert max(ratios(closable, breaks)) < 1 < 3 < max(ratios(loose, choose(loose)[0]))  # tight, not loose
+    bounds = [-1, *breaks, len(closable.kinds)]
+    for number, shrink in enumerate(spacing):
+        start, end = bounds[number], bounds[number + 1]
+        natural, _ = closable.line(start, end)
+        gaps = closable.gaps(start, end)
+        if shrink:  # closed up: it fits so, it needed to, and no looser step would do
+            assert natural + shrink * closable.em * gaps <= closable.avail[number] - MARGIN < natural
+            looser = (0.0, *SHRINKS)[SHRINKS.index(shrink)]
+            assert natural + looser * closable.em * gaps > closable.avail[number] - MARGIN
 
 
 def test_total_fit_keeps_hyphens_off_a_page_s_last_line():
@@ -388,9 +407,9 @@ def test_enforce_wraps_each_line_and_puts_in_the_chosen_hyphen():
 
     inner = 'One two <em>three</em> fo\u00adur five <span class="hy">six\u00adty</span> seven'
     # lines: "One two" | "three four" | "five six-" | "ty seven" (counted positions 6, 15, 22)
-    out = enforce(inner, [(6, "space"), (15, "space"), (22, "hyphen")], "-", [0.0, 0.01, 0.0, 0.0])
-    span, tracked = f'<span style="{NOWRAP}">', f'<span style="{NOWRAP};letter-spacing:0.01em">'
-    assert out == (f"{span}One two</span> <em>{tracked}three</span></em>{tracked} four</span> "
+    out = enforce(inner, [(6, "space"), (15, "space"), (22, "hyphen")], "-", [0.0, -0.03, 0.0, 0.0])
+    span, closed = f'<span style="{NOWRAP}">', f'<span style="{NOWRAP};word-spacing:-0.03em">'
+    assert out == (f"{span}One two</span> <em>{closed}three</span></em>{closed} four</span> "
                    f"{span}five six-{ZWSP}</span>{span}ty seven</span>")
     # the text is the markup's, less its soft hyphens, plus the hyphen at the break
     assert re.sub(r"<[^>]*>", "", out).replace(ZWSP, "") == "One two three four five six-ty seven"

@@ -21,8 +21,9 @@ the first layout of the book and the second:
    last line of a page, are not allowed. The paragraph keeps **the number of
    lines the first layout gave it**, so every page of the book, and the page
    facts taken from it, hold. A paragraph whose loosest line is under
-   `LOOSE` (and no hyphen fault) is left as it is; a line may also take
-   +1 % letter-spacing where that evens it.
+   `LOOSE` (and no hyphen fault) is left as it is; a line a little too long
+   may be closed up (its word spaces narrowed, `SHRINKS`) where that evens
+   the paragraph.
 3. `apply(html, plans)` makes WeasyPrint's greedy breaker find exactly those
    breaks: the lines from the first one changed to the one after the last
    are wrapped in `white-space: nowrap` spans (split at tags, so the markup
@@ -60,8 +61,11 @@ TOLERANCE = 0.35  # CSS px: how close the measure must come to the width of ever
 MARGIN = 0.25  # CSS px: a planned line leaves at least this much room, against the measure's error
 HYPHEN = 120.0  # the demerit of a hyphenated line (a line of 1.5x costs 125)
 HYPHENS = 600.0  # more for the second of two in a row
-TRACKING = (0.0, 0.01)  # letter-spacing a line may take, in em (1 % of the type size: unseen)
-TRACKED = 100.0  # the demerit of a letter-spaced line
+# The word spacing (em) a line a little too long for the measure may take: its word spaces closed up, to
+# about 0.7 of the normal space at most (a compositor's limit; TeX's is 2/3). Not letter-spacing, which would
+# open a loose line up too: WeasyPrint draws a letter-spaced justified line up to 0.8 pt short of the measure.
+SHRINKS = (-0.03, -0.06)
+TIGHT = 10.0  # a closed-up line costs (TIGHT * (1 - ratio)) ** 3, as a loose line of the same step
 SLACK = 3  # breaks past the first layout's that a line may reach (hyphens it did not take)
 NOWRAP = "white-space:nowrap"
 # After a hyphen put in at a break: a break opportunity whatever follows (Pango does not break after a hyphen
@@ -99,11 +103,10 @@ class Paragraph:
     def prepare(self) -> None:
         """Prefix sums, so that `line` takes constant time."""
         self._widths, self._glue, self._spaces, self._fixed = [0.0], [0.0], [0.0], [0]
-        self._chars, self._gaps = [0], [0]
-        for width, fixed, chars in zip(self.widths, self.fixed, self.chars):
+        self._gaps = [0]
+        for width, fixed in zip(self.widths, self.fixed):
             self._widths.append(self._widths[-1] + width)
             self._fixed.append(self._fixed[-1] + fixed)
-            self._chars.append(self._chars[-1] + chars)
         for glue, kind in zip(self.glue, self.kinds):
             self._glue.append(self._glue[-1] + glue)
             self._spaces.append(self._spaces[-1] + (glue if kind == "space" else 0.0))
@@ -115,12 +118,6 @@ class Paragraph:
         the first layout did."""
         before, after = sorted((self.positions[end], self.positions[self.original[number]]))
         return any(before <= anchor < after for anchor in self.anchors)
-
-    def count(self, start: int, end: int) -> int:
-        """The characters of a line (letter-spacing is added after each), its spaces and hyphen included."""
-        first = start + 1
-        size = self._chars[end + 1] - self._chars[first] + self._gaps[end] - self._gaps[first]
-        return size + (end < len(self.kinds) and self.kinds[end] in ("hyphen", "nested"))
 
     def gaps(self, start: int, end: int) -> int:
         """The word spaces of a line, no-break ones included."""
@@ -139,8 +136,7 @@ class Paragraph:
 
     space: float = 0.0  # a normal space of the paragraph's type, for no-break spaces
     hyphen: str = "-"  # the paragraph's hyphenate-character
-    chars: list = field(default_factory=list)  # per piece: its characters
-    tracked: bool = False  # its lines may be letter-spaced (no run has a letter-spacing of its own)
+    closable: bool = False  # its lines may be closed up (all its runs of one size, none spaced out)
     em: float = 0.0  # its type size
     anchors: list = field(default_factory=list)  # counted positions of the elements with an id in it
 
@@ -158,33 +154,30 @@ def cost(natural: float, spaces: float, avail: float, last: bool, margin: float 
     return (10 * (ratio - 1)) ** 3
 
 
-def ratio_of(paragraph: Paragraph, start: int, end: int, number: int, track: float = 0.0) -> float:
-    """A line's word space over the normal space (letter-spacing widens the
-    spaces too, by as much as the letters)."""
+def ratio_of(paragraph: Paragraph, start: int, end: int, number: int) -> float:
+    """A line's word space over the normal space, once justified (a line's
+    own word spacing changes what fits on it, not how wide its spaces end)."""
     natural, spaces = paragraph.line(start, end)
     if spaces <= 0:
         return 1.0
-    spread = track * paragraph.em
-    return 1 + (paragraph.avail[number] - natural - spread * paragraph.count(start, end)
-                + spread * paragraph.gaps(start, end)) / spaces
+    return 1 + (paragraph.avail[number] - natural) / spaces
 
 
-def ratios(paragraph: Paragraph, breaks, spacing=None) -> list[float]:
+def ratios(paragraph: Paragraph, breaks) -> list[float]:
     """The word-space ratio of each line but the last, for `breaks`."""
     bounds = [-1, *breaks]
-    spacing = spacing or [0.0] * (len(breaks) + 1)
-    return [ratio_of(paragraph, bounds[k], bounds[k + 1], k, spacing[k]) for k in range(len(breaks))]
+    return [ratio_of(paragraph, bounds[k], bounds[k + 1], k) for k in range(len(breaks))]
 
 
 def choose(paragraph: Paragraph):
-    """(breaks, letter-spacing of each line in em) of the least total cost
+    """(breaks, word spacing of each line in em) of the least total cost
     with as many lines as the first layout, or None when none fits."""
     lines = len(paragraph.avail)
     ends = len(paragraph.kinds)  # the paragraph's end, as a break index
     hyphenated = [kind != "space" for kind in paragraph.kinds]
     allowed = [kind != "nested" for kind in paragraph.kinds]
-    tracks = TRACKING if paragraph.tracked else (0.0,)
-    tightest = min(tracks) * paragraph.em
+    shrinks = SHRINKS if paragraph.closable else ()
+    tightest = min(shrinks, default=0.0) * paragraph.em
     # The k-th break can lie no later than the first layout's (which filled each line; a few breaks of slack
     # for the hyphens it did not take) nor earlier than where the lines after it can still hold the rest.
     upper = [min(ends - 1, j + SLACK) for j in paragraph.original]
@@ -194,7 +187,7 @@ def choose(paragraph: Paragraph):
         while start - 1 >= -1 and paragraph.line(start - 1, position)[0] <= paragraph.avail[number] - MARGIN:
             start -= 1
         lower[number - 1] = position = max(start, 0)
-    # best[(break, lines so far, hyphens in a row)] = (cost, previous state, letter-spacing of the line)
+    # best[(break, lines so far, hyphens in a row)] = (cost, previous state, word spacing of the line)
     best = {(-1, 0, 0): (0.0, None, 0.0)}
     frontier = [(-1, 0, 0)]
     for number in range(lines):
@@ -207,8 +200,8 @@ def choose(paragraph: Paragraph):
             candidates = [ends] if last else range(max(start + 1, lower[number]), upper[number] + 1)
             for end in candidates:
                 natural, spaces = paragraph.line(start, end)
-                size = paragraph.count(start, end)
-                if natural + (0 if last else tightest * size) > avail - MARGIN:
+                gaps = paragraph.gaps(start, end)
+                if natural + (0 if last else tightest * gaps) > avail - MARGIN:
                     break  # longer lines only get longer
                 if last:
                     options = [(0.0, 0.0)]
@@ -216,15 +209,18 @@ def choose(paragraph: Paragraph):
                     continue  # the last line would fit on this one: WeasyPrint would set it there
                 else:
                     options = []
-                    for track in tracks:
-                        spread = track * paragraph.em
-                        line_cost = cost(natural + spread * size, spaces, avail, False)
-                        if line_cost < _BIG:  # letter-spacing widens the spaces too: the words' share
-                            ratio = 1 + (avail - natural - spread * size + spread * paragraph.gaps(start, end)) / spaces
-                            options.append(((10 * (ratio - 1)) ** 3 + (TRACKED if track else 0.0), track))
+                    line_cost = cost(natural, spaces, avail, False)
+                    if line_cost < _BIG:
+                        options.append((line_cost, 0.0))
+                    elif spaces > 0 and natural > avail - MARGIN:  # too long: closed up as little as will do
+                        for shrink in shrinks:
+                            if natural + shrink * paragraph.em * gaps <= avail - MARGIN:
+                                ratio = 1 + (avail - natural) / spaces
+                                options.append(((TIGHT * (1 - ratio)) ** 3, shrink))
+                                break
                     if not options:
                         continue
-                line_cost, track = min(options)
+                line_cost, spacing = min(options)
                 if not last and paragraph.last_on_page[number] and paragraph.moves_anchor(number, end):
                     continue  # an anchor would change its page: the page facts taken from the layout would not hold
                 new_run = 0
@@ -236,7 +232,7 @@ def choose(paragraph: Paragraph):
                 key = (end, number + 1, new_run)
                 total = base + line_cost
                 if key not in following or total < following[key][0]:
-                    following[key] = (total, state, track)
+                    following[key] = (total, state, spacing)
         best.update(following)
         frontier = list(following)
         if not frontier:
@@ -253,12 +249,11 @@ def choose(paragraph: Paragraph):
     return breaks[::-1][:-1], spacing[::-1]  # the paragraph's end is not a break
 
 
-def total_cost(paragraph: Paragraph, breaks, spacing=None) -> float:
+def total_cost(paragraph: Paragraph, breaks) -> float:
     """What `choose` minimises, for any breaks (the first layout's among them)."""
-    spacing = spacing or [0.0] * (len(breaks) + 1)
     total, run = 0.0, 0
-    for number, ratio in enumerate(ratios(paragraph, breaks, spacing)):
-        total += (10 * (ratio - 1)) ** 3 + (TRACKED if spacing[number] else 0.0)
+    for number, ratio in enumerate(ratios(paragraph, breaks)):
+        total += (10 * (ratio - 1)) ** 3 if ratio >= 1 else (TIGHT * (1 - ratio)) ** 3
         if paragraph.kinds[breaks[number]] != "space":
             total += HYPHEN + (HYPHENS if run else 0) + (_BIG if run >= 2 or paragraph.last_on_page[number] else 0)
             run += 1
@@ -532,8 +527,8 @@ def _paragraph(number: int, lines, pages, rights, inner: str, widths: _Widths,
     own = [style for style in styles if style is not LEAD]
     paragraph.hyphen = own[0]["hyphenate_character"]
     paragraph.em = own[0]["font_size"]
-    paragraph.tracked = all(style["letter_spacing"] == "normal" and style["font_size"] == paragraph.em
-                            for style in own)
+    paragraph.closable = all(style["letter_spacing"] == "normal" and not style["word_spacing"]
+                             and style["font_size"] == paragraph.em for style in own)
     piece: list = []  # [(char, style, line)]
     counted = 0
     spans = []  # (line of the first character, line of the last) of each piece
@@ -545,7 +540,6 @@ def _paragraph(number: int, lines, pages, rights, inner: str, widths: _Widths,
             width = word_widths.pop() if word_widths else _width(piece, widths)
         paragraph.widths.append(width)
         paragraph.fixed.append(sum(1 for char, *_ in piece if char == "\xa0"))
-        paragraph.chars.append(len(piece))
         spans.append((piece[0][2], piece[-1][2]) if piece else (None, None))
         piece.clear()
 
@@ -713,7 +707,7 @@ def _faulty(lines, widths: _Widths) -> bool:
 def plan(document, html: str) -> dict:
     """The breaks chosen for the paragraphs the first layout set loosely:
     {paragraph's order among the `FITTED` blocks: (its text, [(counted
-    position, kind) …], its hyphen, [letter-spacing of each line, em …])}."""
+    position, kind) …], its hyphen, [spacing of each line, em …])}."""
     blocks = list(_blocks(html))
     plans = {}
     for paragraph, before in measure(document, html, faulty=True):
@@ -724,7 +718,7 @@ def plan(document, html: str) -> dict:
             continue
         breaks, spacing = chosen
         if (breaks == paragraph.original and not any(spacing)) or \
-                total_cost(paragraph, breaks, spacing) >= total_cost(paragraph, paragraph.original):
+                total_cost(paragraph, breaks) >= total_cost(paragraph, paragraph.original):
             continue
         number = paragraph.number
         plans[number] = (_markup_text(html[blocks[number][1]:blocks[number][2]]),
@@ -773,7 +767,7 @@ def enforce(inner: str, breaks, hyphen: str = "-", spacing=None, region=None) ->
     spaces between the lines; a word broken at a hyphenation point gets
     `hyphen` there, at the end of its line's span (the text layer then holds
     what WeasyPrint writes at a break of its own), and no soft hyphens.
-    `spacing` gives each line's letter-spacing (em), on its spans. Only the
+    `spacing` gives each line's word spacing (em), on its spans. Only the
     lines of `region` (first, last) are so set, the others left as they are:
     the lines before it, and after it, break as in the first layout."""
     spacing = spacing or [0.0] * (len(breaks) + 1)
@@ -832,8 +826,8 @@ def enforce(inner: str, breaks, hyphen: str = "-", spacing=None, region=None) ->
             out.append("</span>")  # a new line starts without a space before it (after a hyphen)
             current = False
         if wanted != current:
-            track = f";letter-spacing:{spacing[line]:g}em" if spacing[line] else ""
-            out.append(f'<span style="{NOWRAP}{track}">' if wanted else "</span>")
+            closed_up = f";word-spacing:{spacing[line]:g}em" if spacing[line] else ""
+            out.append(f'<span style="{NOWRAP}{closed_up}">' if wanted else "</span>")
             current = wanted
         if held and counted:
             out.append(held)
