@@ -540,6 +540,14 @@ def lay_out_book(press: Press, book: Book, progress=lambda stage: None) -> Layou
     raise BuildFailed(f"pdf: the page numbers did not settle after {MAX_PASSES} layout passes")
 
 
+def make_up(layout: Layout, book: Book) -> None:
+    """What is done to a laid-out book before it is written, in place: the
+    short pages inside its texts made up to the full page (flush.py), and one
+    link annotation per reference (pdf_links.py)."""
+    flush_bottoms(layout, book)
+    one_link_per_reference(layout.document)
+
+
 class _DropSubsetNotice(logging.Filter):
     """WeasyPrint warns on every build when the system lacks HarfBuzz-Subset
     and it subsets fonts with fontTools instead. The fonts are still embedded
@@ -571,8 +579,7 @@ class PdfBuilder(Builder):
             return parallel
         layout = lay_out_book(press, book, options.progress)
         self.last_html, self.last_layout = layout.html, layout
-        flush_bottoms(layout, book)  # short pages inside the texts made up to the full page (flush.py)
-        one_link_per_reference(layout.document)
+        make_up(layout, book)
         options.progress("pdf: writing")
         return write_pdf(layout.document, layout.pages.folios(), edition.metadata, book)
 

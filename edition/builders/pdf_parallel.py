@@ -60,7 +60,7 @@ from ..confine import Refused
 from ..errors import BuildFailed
 from .pagemap import PrintedPages, page_words
 from .pdf import (BLEED_MM, BODY_START, BOOK_END, Book, PageMap, PartView, Press, _font_timestamps_from,
-                  _portable_subsets, file_identifier, lay_out_book, write_pdf, PRINT_VARIANT)
+                  _portable_subsets, file_identifier, lay_out_book, make_up, write_pdf, PRINT_VARIANT)
 
 PAGE_LETTERS = 2200  # letters of body text on an A5 page, about: to guess a book's length before laying it out
 MIN_PAGES = 240  # a shorter book is laid out in one process: starting the workers costs more than it saves
@@ -247,6 +247,7 @@ def _work(conn, slots, styles: Path, project: Path, book: Book, metadata: m.Meta
         # workers in order, and a worker blocked in a send must not keep the others from working.
         with slots, MarginBoxes() as margins:
             layout = lay_out_book(press, book)
+            make_up(layout, book)
             document = layout.document
             count = len(document.pages) - 1  # the last page is the chunk's end
             if count < 1 or layout.pages.pages.get(CHUNK_END) != count:
@@ -372,6 +373,7 @@ def render_in_parallel(press: Press, book: Book, metadata: m.Metadata, styles: P
         progress("pdf: the front and back matter")
         frame = frame_of(book, chunks, facts)
         layout = lay_out_book(frame_press(press), frame, progress)
+        make_up(layout, frame)
         starts = _check(layout.pages, chunks, facts)
         frame_pdf = write_pdf(layout.document, layout.pages.folios(), metadata, frame)
         pieces = [_receive(conn, "pdf") for _, conn in workers]
