@@ -283,11 +283,6 @@ def test_facing_pages_of_the_sample_end_on_the_same_line(sample):
     assert report.uneven_spreads == []
 
 
-@pytest.mark.xfail(strict=True, reason="the breaks chosen over whole paragraphs (builders/total_fit.py), with "
-                                       "each paragraph's line count kept, bring the a5 sample from 122 to about 27 "
-                                       "of 1525 lines at 2x (1.8 %) and 19 to 2 at 2.5x; what is left is a long "
-                                       "name (an index mark, never broken) after a line of short words, or a short "
-                                       "paragraph with nothing to share out: see bench/TYPESETTING.md")
 def test_the_lines_a_paragraph_was_re_broken_into_end_flush(sample):
     """Re-broken lines are set in spans of their own (total_fit.py); each line
     of the text that a line of the same paragraph follows ends at the measure,
@@ -317,6 +312,11 @@ def test_the_lines_a_paragraph_was_re_broken_into_end_flush(sample):
     assert short == []
 
 
+@pytest.mark.xfail(strict=True, reason="the breaks chosen over whole paragraphs (builders/total_fit.py), with "
+                                       "each paragraph's line count kept, bring the a5 sample from 122 to about 27 "
+                                       "of 1525 lines at 2x (1.8 %) and 19 to 2 at 2.5x; what is left is a long "
+                                       "name (an index mark, never broken) after a line of short words, or a short "
+                                       "paragraph with nothing to share out: see bench/TYPESETTING.md")
 def test_no_loose_lines(sample):
     report = sample[2]
     assert report.justified_lines > 1000
