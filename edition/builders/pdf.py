@@ -643,13 +643,20 @@ def for_press(data: bytes, bleed: bool) -> bytes:
         Info=pikepdf.String("Coated FOGRA39 (ISO 12647-2:2004)"),
         DestOutputProfile=pdf.make_indirect(profile))])
     if bleed:
-        reach = BLEED_MM * 72 / 25.4
-        for page in pdf.pages:
-            left, bottom, right, top = (float(v) for v in page.TrimBox)
-            page.BleedBox = pikepdf.Array([left - reach, bottom - reach, right + reach, top + reach])
+        set_bleed_boxes(pdf)
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True)
     return out.getvalue()
+
+
+def set_bleed_boxes(pdf) -> None:
+    """Each page of `pdf` (pikepdf) given a BleedBox `BLEED_MM` past its TrimBox."""
+    import pikepdf
+
+    reach = BLEED_MM * 72 / 25.4
+    for page in pdf.pages:
+        left, bottom, right, top = (float(v) for v in page.TrimBox)
+        page.BleedBox = pikepdf.Array([left - reach, bottom - reach, right + reach, top + reach])
 
 
 @contextlib.contextmanager

@@ -59,8 +59,9 @@ from .. import model as m
 from ..confine import Refused
 from ..errors import BuildFailed
 from .pagemap import PrintedPages, page_words
-from .pdf import (BLEED_MM, BODY_START, BOOK_END, Book, PageMap, PartView, Press, _font_timestamps_from,
-                  _portable_subsets, file_identifier, lay_out_book, make_up, write_pdf, PRINT_VARIANT)
+from .pdf import (BODY_START, BOOK_END, Book, PageMap, PartView, Press, _font_timestamps_from,
+                  _portable_subsets, file_identifier, lay_out_book, make_up, set_bleed_boxes, write_pdf,
+                  PRINT_VARIANT)
 
 PAGE_LETTERS = 2200  # letters of body text on an A5 page, about: to guess a book's length before laying it out
 MIN_PAGES = 240  # a shorter book is laid out in one process: starting the workers costs more than it saves
@@ -494,10 +495,7 @@ def _join(frame_pdf: bytes, layout, book: Book, pieces: list[bytes], chunks, fac
         _add_outlines(pdf, tree)
 
     if book.bleed:
-        reach = BLEED_MM * 72 / 25.4
-        for page in pdf.pages:
-            left, bottom, right, top = (float(v) for v in page.TrimBox)
-            page.BleedBox = pikepdf.Array([left - reach, bottom - reach, right + reach, top + reach])
+        set_bleed_boxes(pdf)
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True)
 
