@@ -129,6 +129,23 @@ def test_page_facts_settle_in_two_layout_passes(sample, parts):
         assert passes == ["pdf: layout", "pdf: layout, pass 2"]
 
 
+def test_the_anchors_pages_count_as_a_fact_only_where_they_were_printed(sample):
+    """A layout that printed page numbers as text (page_refs.py) holds only if
+    its anchors are where the layout before put them; a layout that left them
+    to WeasyPrint's `target-counter()` is right wherever they are, and needs no
+    second layout for them."""
+    from edition.builders.pdf import settles
+
+    book = make_book(sample.edition, "screen")
+    assert book.anchor_pages == ()
+    laid_out = replace(book, anchor_pages=(("text-a", 11), ("text-b", 15)))
+    assert settles(book, laid_out)  # numbers filled in by WeasyPrint: nothing to check
+    assert settles(laid_out, laid_out)
+    moved = replace(book, anchor_pages=(("text-a", 11), ("text-b", 16)))
+    assert not settles(laid_out, moved)  # a printed number would be wrong: lay the book out again
+    assert not settles(book, replace(laid_out, padding=book.padding + 1))  # the other facts count as before
+
+
 def test_texts_open_on_a_recto_and_blank_versos_are_empty(sample):
     for text in sample.edition.front + sample.edition.texts:
         start = sample.page_of(text.id)

@@ -534,10 +534,19 @@ def lay_out_book(press: Press, book: Book, progress=lambda stage: None) -> Layou
         elif attempt == 2:
             missed = total_fit.misses(document, html, planned)
             progress(f"pdf: line breaks chosen for {len(planned)} paragraphs, {len(missed)} not set so")
-        if settled == book:
+        if settles(book, settled):
             return Layout(document, html, pages)
         book = settled
     raise BuildFailed(f"pdf: the page numbers did not settle after {MAX_PASSES} layout passes")
+
+
+def settles(book: Book, settled: Book) -> bool:
+    """Whether the layout of `book` shows the page facts it printed. Its
+    anchors' pages count only if it printed page numbers from them; if not,
+    WeasyPrint filled the numbers in itself, right whatever the pages."""
+    if not book.anchor_pages:
+        settled = replace(settled, anchor_pages=())
+    return settled == book
 
 
 def make_up(layout: Layout, book: Book) -> None:
