@@ -146,15 +146,21 @@ class TextCache:
         return text
 
     def put(self, key: str, text: model.Text) -> None:
+        self._write(key, text, f"{key}.pickle")
+
+    def _write(self, key: str, value, filename: str) -> bool:
+        """`value` pickled under `key` into `filename`, atomically; False if it
+        cannot be written (a cache that cannot be written only costs time)."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
             with os.fdopen(handle, "wb") as out:
                 out.write(MAGIC + key.encode() + b"\n")
-                pickle.dump(text, out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.folder / f"{key}.pickle")
+                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.folder / filename)
+            return True
         except OSError:
-            pass  # a cache that cannot be written only costs time
+            return False
 
     # --- whole texts: resolved texts, rendered documents --------------------------
 
@@ -208,15 +214,8 @@ class TextCache:
         asked), more memory than the build needs before."""
         pending, self.pending = self.pending, []
         for name, value in pending:
-            try:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-                with os.fdopen(handle, "wb") as out:
-                    out.write(MAGIC + name.encode() + b"\n")
-                    pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temporary, self.folder / f"{name}.entry")
-            except OSError:
-                return  # a cache that cannot be written only costs time
+            if not self._write(name, value, f"{name}.entry"):
+                return
 
     def _keep(self, name: str, value) -> None:
         if not self.in_memory:
