@@ -45,6 +45,7 @@ from . import Builder, BuildOptions, total_fit
 from .flush import flush_bottoms
 from .pdf_links import one_link_per_reference
 from .pdf_index import IndexEntry, RegisterEntry, index_entries, index_stylesheet, register_entries, settle_index
+from .drawing import exact_glyph_advances
 from .line_breaking import trailing_spaces_hang
 from .page_refs import LiteralStyles, literal_css, number_links
 from .pdf_labels import Folios
@@ -622,7 +623,7 @@ def write_pdf(document, folios: Folios, metadata: m.Metadata, book: Book) -> byt
     reproducible, and in the print profile ready for a press."""
     tags = tagging(book.words) if metadata.tagged_pdf else contextlib.nullcontext()
     with _portable_subsets(bool(os.environ.get("SOURCE_DATE_EPOCH", "").strip())), _font_timestamps_from(metadata), \
-            tags:
+            tags, exact_glyph_advances():
         data = document.write_pdf(
             finisher=Finisher(folios, metadata.title, file_identifier(metadata).decode()),
             pdf_identifier=file_identifier(metadata),

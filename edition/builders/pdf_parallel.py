@@ -58,6 +58,7 @@ from markupsafe import Markup, escape
 from .. import model as m
 from ..confine import Refused
 from ..errors import BuildFailed
+from .drawing import exact_glyph_advances
 from .pagemap import PrintedPages, page_words
 from .pdf import (BODY_START, BOOK_END, Book, PageMap, PartView, Press, _font_timestamps_from,
                   _portable_subsets, file_identifier, lay_out_book, make_up, set_bleed_boxes, write_pdf,
@@ -291,7 +292,7 @@ def _portable(error: BaseException) -> BaseException:
 def _write_piece(document, metadata: m.Metadata, book: Book) -> bytes:
     """A piece's PDF as `pdf.write_pdf` writes a book's, unfinished (the join finishes the book)."""
     portable = bool(os.environ.get("SOURCE_DATE_EPOCH", "").strip())
-    with _portable_subsets(portable), _font_timestamps_from(metadata):
+    with _portable_subsets(portable), _font_timestamps_from(metadata), exact_glyph_advances():
         return document.write_pdf(pdf_identifier=file_identifier(metadata),
                                   pdf_variant=PRINT_VARIANT if book.profile == "print" else None)
 
