@@ -10,32 +10,40 @@ the first layout of the book and the second:
    truth: spaces, soft hyphens), the style of every character from the text
    boxes it was set in, and the width each line had. The pieces between
    break opportunities (spaces, the hyphenation points WeasyPrint would use:
-   soft hyphens, else pyphen with the paragraph's language and limits, and
-   the hyphen of a compound) are measured with Pango in their own style, as
-   WeasyPrint measures them. A paragraph whose lines the measure does not
-   reproduce within `TOLERANCE` is left alone.
+   soft hyphens, else pyphen with the paragraph's language and limits, in
+   each word Pango finds in a box's text; the breaks Pango allows after a
+   compound's hyphen or around a dash) are measured with Pango in their own
+   style, as WeasyPrint measures them. A paragraph whose lines the measure
+   does not reproduce within `TOLERANCE` is planned with that much more room
+   on each line, up to `ROUGH`; past it, it is left alone.
 2. `choose(paragraph)` picks the breaks by dynamic programming: the least
-   sum of costs, a line costing more the more its word spaces stretch
-   (WeasyPrint cannot shrink them, so every line must fit), plus a demerit
-   per hyphen, more for two in a row; three in a row, and a hyphen on the
-   last line of a page, are not allowed. The paragraph keeps **the number of
-   lines the first layout gave it**, so every page of the book, and the page
-   facts taken from it, hold. A paragraph whose loosest line is under
-   `LOOSE` (and no hyphen fault) is left as it is; a line a little too long
-   may be closed up (its word spaces narrowed, `SHRINKS`) where that evens
-   the paragraph.
+   sum of costs, a line costing more the more its word spaces stretch or
+   shrink, plus a demerit per hyphen, more for two in a row and for one on
+   the last line of a verso; three in a row, and a hyphen before a page
+   turn (the last line of a recto), are not allowed. The paragraph keeps
+   **the number of lines the first layout gave it**, so every page of the
+   book, and the page facts taken from it, hold. A paragraph whose loosest
+   line is under `LOOSE` (and no hyphen fault) is left as it is. A line may
+   be set within a compositor's justification limits (`settings`): closed
+   up when a little too long (its word spaces narrowed, then its letters
+   drawn together, `CLOSINGS`), or its letters spaced out a little when
+   loose (`OPENINGS`), where that evens the paragraph.
 3. `apply(html, plans)` makes WeasyPrint's greedy breaker find exactly those
    breaks: the lines from the first one changed to the one after the last
    are wrapped in `white-space: nowrap` spans (split at tags, so the markup
-   stays nested), so a line can break only between them, where the plan
-   breaks; the lines before and after break as in the first layout. A word
-   broken at a chosen point gets the paragraph's hyphen there, at the end
-   of its line's span, with a zero-width space after it (a break
-   opportunity Pango draws nothing for), and the paragraph's soft hyphens
-   in those lines go. The text layer holds what WeasyPrint writes at a
-   break of its own ("-"), so search finds the word whole. A space before
-   a tag inside a line is moved after it: WeasyPrint may break after an
-   inline box that ends in a space, nowrap or not.
+   stays nested) carrying the line's spacing, so a line can break only
+   between them, where the plan breaks; the lines before and after break as
+   in the first layout. A word broken at a chosen point gets the
+   paragraph's hyphen there, at the end of its line's span, with a
+   zero-width space after it (a break opportunity Pango draws nothing for),
+   and the paragraph's soft hyphens in those lines go; a word so broken
+   inside an element (an index mark, an italic title: `SPLIT`) ends it there
+   and opens it again on the next line. The text layer holds what
+   WeasyPrint writes at a break of its own ("-"), so search finds the word
+   whole. A space before a tag inside a line is moved after it: WeasyPrint
+   may break after an inline box that ends in a space, nowrap or not. On a
+   letter-spaced line, the letters that would lose their ligatures
+   (`PROTECTED`) and its last are set in spans not spaced.
 4. `misses(document, html, plans)` counts, after the second layout, the
    planned paragraphs whose lines did not come out as planned.
 
@@ -59,15 +67,34 @@ _VOID = {"br", "wbr", "img", "hr", "input", "meta", "link", "area", "base", "col
 LOOSE = 1.9  # a paragraph with a line whose word spaces stretch this many normal spaces or more is re-broken
 TOLERANCE = 0.35  # CSS px: how close the measure must come to the width of every line of the first layout
 MARGIN = 0.25  # CSS px: a planned line leaves at least this much room, against the measure's error
+# A paragraph that the measure reproduces less closely, up to this (CSS px: a kerning pair across two boxes, a
+# space that hangs), is planned with its lines leaving that much more room.
+ROUGH = 1.5
 HYPHEN = 120.0  # the demerit of a hyphenated line (a line of 1.5x costs 125)
 HYPHENS = 600.0  # more for the second of two in a row
-# The word spacing (em) a line a little too long for the measure may take: its word spaces closed up, to
-# about 0.7 of the normal space at most (a compositor's limit; TeX's is 2/3). Not letter-spacing, which would
-# open a loose line up too: WeasyPrint draws a letter-spaced justified line up to 0.8 pt short of the measure.
-SHRINKS = (-0.03, -0.06)
+# How a line may be set other than with its normal spaces, within a compositor's justification limits
+# (InDesign's letter spacing of a few per cent of a space, microtype's tracking): (word spacing, letter spacing,
+# demerit), in em of the paragraph's type. A line a little too long for the measure may be closed up: its word
+# spaces narrowed, to about 0.7 of the normal space at most (TeX's limit is 2/3), then its letters drawn
+# together by up to 1/100 em. A loose line may have its letters spaced out by up to 1/100 em, so that its word
+# spaces stretch less. Letters so spaced keep their ligatures (see `PROTECTED`), and the line its right edge
+# (drawing.py).
+CLOSINGS = ((-0.03, 0.0, 0.0), (-0.06, 0.0, 0.0), (-0.06, -0.005, 30.0), (-0.06, -0.01, 100.0))
+OPENINGS = ((0.0, 0.005, 150.0), (0.0, 0.01, 400.0))
 TIGHT = 10.0  # a closed-up line costs (TIGHT * (1 - ratio)) ** 3, as a loose line of the same step
+# Letter-spacing turns off Pango's ligatures and the font's contextual forms: the letters that have them (found
+# by shaping every pair of letters of the book's type with and without letter-spacing) are kept in a span of
+# their own, not spaced, as is a line's last letter (whose spacing would fall past the measure).
+PROTECTED = re.compile(r"ff?[bfhijklt]|Qy|\u017f\u017f?t")
+PROTECTED_ITALIC = re.compile(r"[aeiu]s|g[gjy]")  # and in the italic, these too
+TURN = 1000.0  # the demerit of a hyphen on the last line of a verso (on a recto's, across a page turn: none)
 SLACK = 3  # breaks past the first layout's that a line may reach (hyphens it did not take)
 NOWRAP = "white-space:nowrap"
+# The inline elements a planned break inside a word may split: closed after the hyphen and opened again (without
+# their id) on the next line, so that the break falls between two boxes, where WeasyPrint finds it. Not a link
+# (two links for one reference), nor an element whose box draws (quotation marks, a border).
+SPLIT = {"span", "em", "i", "b", "strong", "cite", "small", "dfn", "var"}
+UNSPACED = "letter-spacing:0"
 # After a hyphen put in at a break: a break opportunity whatever follows (Pango does not break after a hyphen
 # that starts a text, as the next span's box is to it). Pango draws no glyph for it: the text layer holds none.
 ZWSP = "\u200b"
@@ -96,7 +123,8 @@ class Paragraph:
     tail: list = field(default_factory=list)
     positions: list = field(default_factory=list)
     avail: list = field(default_factory=list)  # per line of the first layout: the width it may fill
-    last_on_page: list = field(default_factory=list)  # per line: it ends a page (no hyphen there)
+    last_on_page: list = field(default_factory=list)  # per line: it ends a page (no anchor may cross it)
+    turns: list = field(default_factory=list)  # per line: it ends a recto, before a page turn (no hyphen there)
     original: list = field(default_factory=list)  # the breaks the first layout took
     error: float = 0.0  # the largest difference between the measure and the first layout, pt
 
@@ -111,6 +139,9 @@ class Paragraph:
             self._glue.append(self._glue[-1] + glue)
             self._spaces.append(self._spaces[-1] + (glue if kind == "space" else 0.0))
             self._gaps.append(self._gaps[-1] + (kind == "space"))
+        self._free = [0]
+        for protected in self.protected:
+            self._free.append(self._free[-1] + (not protected))
 
     def moves_anchor(self, number: int, end: int) -> bool:
         """Whether ending line `number` at break `end` puts an anchor (an
@@ -123,6 +154,19 @@ class Paragraph:
         """The word spaces of a line, no-break ones included."""
         first = start + 1
         return self._gaps[end] - self._gaps[first] + self._fixed[end + 1] - self._fixed[first]
+
+    @property
+    def margin(self) -> float:
+        """The room a planned line leaves, against the measure's error."""
+        return MARGIN if self.error <= TOLERANCE else MARGIN + self.error
+
+    def letters(self, start: int, end: int) -> int:
+        """The characters of a line that letter-spacing spaces out: its
+        spaces and its letters but those `PROTECTED` and the last."""
+        first = self.positions[start] if start >= 0 else 0
+        last = self.positions[end] if end < len(self.kinds) else len(self.protected)
+        free = self._free[last] - self._free[first] - (last > first and not self.protected[last - 1])
+        return free + self.gaps(start, end)
 
     def line(self, start: int, end: int):
         """(natural width, stretchable width) of the line from after break
@@ -139,6 +183,7 @@ class Paragraph:
     closable: bool = False  # its lines may be closed up (all its runs of one size, none spaced out)
     em: float = 0.0  # its type size
     anchors: list = field(default_factory=list)  # counted positions of the elements with an id in it
+    protected: list = field(default_factory=list)  # per counted character: kept from letter-spacing
 
 
 def cost(natural: float, spaces: float, avail: float, last: bool, margin: float = MARGIN) -> float:
@@ -169,26 +214,54 @@ def ratios(paragraph: Paragraph, breaks) -> list[float]:
     return [ratio_of(paragraph, bounds[k], bounds[k + 1], k) for k in range(len(breaks))]
 
 
+def settings(paragraph: Paragraph, start: int, end: int, avail: float) -> list:
+    """[(cost, (word spacing, letter spacing) in px or None)] of the ways the
+    line from break `start` to break `end` (not the paragraph's last) may be
+    set: as it is, if it fits; if it does not, closed up as little as will do
+    (`CLOSINGS`); if it fits loosely, opened up too (`OPENINGS`)."""
+    natural, spaces = paragraph.line(start, end)
+    found = []
+    margin = paragraph.margin
+    if natural <= avail - margin:
+        found.append((cost(natural, spaces, avail, False, margin), None))
+    if not paragraph.closable or spaces <= 0:
+        return found
+    em, gaps, letters = paragraph.em, paragraph.gaps(start, end), paragraph.letters(start, end)
+    ratio = 1 + (avail - natural) / spaces
+    if found:
+        for word, letter, demerit in OPENINGS:
+            wider = natural + letter * em * letters
+            if wider <= avail - margin:
+                opened = 1 + (avail - wider) / spaces + (letter * em / paragraph.space if paragraph.space else 0.0)
+                found.append(((10 * (opened - 1)) ** 3 + demerit, (word * em, letter * em)))
+        return found
+    for word, letter, demerit in CLOSINGS:
+        if natural + word * em * gaps + letter * em * letters <= avail - margin:
+            found.append(((TIGHT * (1 - ratio)) ** 3 + demerit, (word * em, letter * em)))
+            break
+    return found
+
+
 def choose(paragraph: Paragraph):
-    """(breaks, word spacing of each line in em) of the least total cost
+    """(breaks, each line's spacing: see `settings`) of the least total cost
     with as many lines as the first layout, or None when none fits."""
     lines = len(paragraph.avail)
     ends = len(paragraph.kinds)  # the paragraph's end, as a break index
     hyphenated = [kind != "space" for kind in paragraph.kinds]
     allowed = [kind != "nested" for kind in paragraph.kinds]
-    shrinks = SHRINKS if paragraph.closable else ()
-    tightest = min(shrinks, default=0.0) * paragraph.em
+    closings = CLOSINGS if paragraph.closable else ()
+    margin = paragraph.margin
     # The k-th break can lie no later than the first layout's (which filled each line; a few breaks of slack
     # for the hyphens it did not take) nor earlier than where the lines after it can still hold the rest.
     upper = [min(ends - 1, j + SLACK) for j in paragraph.original]
     lower, position = [0] * (lines - 1), ends
     for number in range(lines - 1, 0, -1):
         start = position - 1
-        while start - 1 >= -1 and paragraph.line(start - 1, position)[0] <= paragraph.avail[number] - MARGIN:
+        while start - 1 >= -1 and paragraph.line(start - 1, position)[0] <= paragraph.avail[number] - margin:
             start -= 1
         lower[number - 1] = position = max(start, 0)
-    # best[(break, lines so far, hyphens in a row)] = (cost, previous state, word spacing of the line)
-    best = {(-1, 0, 0): (0.0, None, 0.0)}
+    # best[(break, lines so far, hyphens in a row)] = (cost, previous state, spacing of the line)
+    best = {(-1, 0, 0): (0.0, None, None)}
     frontier = [(-1, 0, 0)]
     for number in range(lines):
         last = number == lines - 1
@@ -199,36 +272,28 @@ def choose(paragraph: Paragraph):
             base = best[state][0]
             candidates = [ends] if last else range(max(start + 1, lower[number]), upper[number] + 1)
             for end in candidates:
-                natural, spaces = paragraph.line(start, end)
-                gaps = paragraph.gaps(start, end)
-                if natural + (0 if last else tightest * gaps) > avail - MARGIN:
+                natural, _ = paragraph.line(start, end)
+                tightest = min((word * paragraph.gaps(start, end) + letter * paragraph.letters(start, end)
+                                for word, letter, _ in closings), default=0.0) * paragraph.em
+                if natural + (0 if last else tightest) > avail - margin:
                     break  # longer lines only get longer
                 if last:
-                    options = [(0.0, 0.0)]
-                elif number == lines - 2 and paragraph.line(start, ends)[0] <= avail + MARGIN:
+                    options = [(0.0, None)]
+                elif number == lines - 2 and paragraph.line(start, ends)[0] <= avail + margin:
                     continue  # the last line would fit on this one: WeasyPrint would set it there
                 else:
-                    options = []
-                    line_cost = cost(natural, spaces, avail, False)
-                    if line_cost < _BIG:
-                        options.append((line_cost, 0.0))
-                    elif spaces > 0 and natural > avail - MARGIN:  # too long: closed up as little as will do
-                        for shrink in shrinks:
-                            if natural + shrink * paragraph.em * gaps <= avail - MARGIN:
-                                ratio = 1 + (avail - natural) / spaces
-                                options.append(((TIGHT * (1 - ratio)) ** 3, shrink))
-                                break
+                    options = settings(paragraph, start, end, avail)
                     if not options:
                         continue
-                line_cost, spacing = min(options)
+                line_cost, spacing = min(options, key=lambda option: option[0])
                 if not last and paragraph.last_on_page[number] and paragraph.moves_anchor(number, end):
                     continue  # an anchor would change its page: the page facts taken from the layout would not hold
                 new_run = 0
                 if not last and hyphenated[end]:
-                    if run >= 2 or paragraph.last_on_page[number] or not allowed[end]:
+                    if run >= 2 or paragraph.turns[number] or not allowed[end]:
                         continue
                     new_run = run + 1
-                    line_cost += HYPHEN + (HYPHENS if run else 0)
+                    line_cost += HYPHEN + (HYPHENS if run else 0) + (TURN if paragraph.last_on_page[number] else 0)
                 key = (end, number + 1, new_run)
                 total = base + line_cost
                 if key not in following or total < following[key][0]:
@@ -249,13 +314,21 @@ def choose(paragraph: Paragraph):
     return breaks[::-1][:-1], spacing[::-1]  # the paragraph's end is not a break
 
 
-def total_cost(paragraph: Paragraph, breaks) -> float:
-    """What `choose` minimises, for any breaks (the first layout's among them)."""
+def total_cost(paragraph: Paragraph, breaks, spacing=None) -> float:
+    """What `choose` minimises, for any breaks (the first layout's among them) and spacing."""
     total, run = 0.0, 0
+    bounds = [-1, *breaks]
     for number, ratio in enumerate(ratios(paragraph, breaks)):
-        total += (10 * (ratio - 1)) ** 3 if ratio >= 1 else (TIGHT * (1 - ratio)) ** 3
+        setting = spacing[number] if spacing else None
+        costs = {found: value for value, found in settings(paragraph, bounds[number], bounds[number + 1],
+                                                             paragraph.avail[number])}
+        if setting in costs:
+            total += costs[setting]
+        else:
+            total += (10 * (ratio - 1)) ** 3 if ratio >= 1 else (TIGHT * (1 - ratio)) ** 3
         if paragraph.kinds[breaks[number]] != "space":
-            total += HYPHEN + (HYPHENS if run else 0) + (_BIG if run >= 2 or paragraph.last_on_page[number] else 0)
+            total += HYPHEN + (HYPHENS if run else 0) + (_BIG if run >= 2 or paragraph.turns[number] else 0)
+            total += TURN if paragraph.last_on_page[number] else 0
             run += 1
         else:
             run = 0
@@ -356,8 +429,9 @@ def _anchors(inner: str) -> list[int]:
 
 
 def _nesting(inner: str) -> list[int]:
-    """For each character of the markup's text, how many elements (but the
-    manifest words' spans) it stands in."""
+    """For each character of the markup's text, how many elements it stands
+    in that a break cannot split (see `SPLIT`; a manifest word's span is
+    dropped where the breaks are ours)."""
     depths, stack = [], []
     for token in _TOKEN.findall(inner):
         if token.startswith("<") and len(token) > 1:
@@ -366,7 +440,7 @@ def _nesting(inner: str) -> list[int]:
                 if stack:
                     stack.pop()
             elif name not in _VOID and not token.endswith("/>"):
-                stack.append(0 if _HY.fullmatch(token) else 1)
+                stack.append(0 if _HY.fullmatch(token) or name in SPLIT else 1)
             continue
         depths.append(sum(stack))
     return depths
@@ -403,8 +477,11 @@ def _leaves(line):
 
 
 def _hyphen_points(word: str, style, dictionaries) -> list[int]:
-    """Where WeasyPrint's automatic hyphenation may break `word` (offsets)."""
+    """Where WeasyPrint's automatic hyphenation may break `word` (offsets):
+    in each of the words Pango finds in it (both parts of a compound, a
+    name with an apostrophe whole) long enough to be hyphenated."""
     import pyphen
+    from weasyprint.text.line_break import get_next_word_boundaries
 
     if style["hyphens"] != "auto" or not style["lang"]:
         return []
@@ -412,14 +489,27 @@ def _hyphen_points(word: str, style, dictionaries) -> list[int]:
     if not lang:
         return []
     total, left, right = style["hyphenate_limit_chars"]
-    runs = list(re.finditer(r"[^\W\d_]+", word))
-    if len(runs) != 1 or len(runs[0].group(0)) < total:
-        return []  # no letters, a compound, an abbreviation with digits: not what WeasyPrint hyphenates
-    match = runs[0]
     key = (lang, left, right)
     if key not in dictionaries:
         dictionaries[key] = pyphen.Pyphen(lang=lang, left=left, right=right)
-    return [match.start() + point for point in dictionaries[key].positions(match.group(0))]
+    points, offset, rest = [], 0, word
+    while (bounds := get_next_word_boundaries(rest, style["lang"])) is not None:
+        start, stop = bounds
+        part = rest[start:stop]
+        if stop - start >= total and not any(char.isdigit() for char in part):
+            points += [offset + start + point for point in dictionaries[key].positions(part)]
+        offset, rest = offset + stop, rest[stop:]
+    return points
+
+
+def _break_opportunities(word: str, style) -> set[int]:
+    """Where Pango may break a line inside `word` (no white space in it), as offsets."""
+    from weasyprint.text.line_break import get_log_attrs
+
+    if len(word) < 2:
+        return set()
+    attrs = get_log_attrs(word, style["lang"] if style is not LEAD else None)
+    return {index for index in range(1, len(word)) if attrs[index].is_line_break}
 
 
 def _paragraph(number: int, lines, pages, rights, inner: str, widths: _Widths,
@@ -526,9 +616,10 @@ def _paragraph(number: int, lines, pages, rights, inner: str, widths: _Widths,
     paragraph.space = widths.spaces(next(style for style in styles if style is not LEAD))
     own = [style for style in styles if style is not LEAD]
     paragraph.hyphen = own[0]["hyphenate_character"]
-    paragraph.em = own[0]["font_size"]
-    paragraph.closable = all(style["letter_spacing"] == "normal" and not style["word_spacing"]
-                             and style["font_size"] == paragraph.em for style in own)
+    sizes = [style["font_size"] for style in own]
+    paragraph.em = max(set(sizes), key=sizes.count)  # the paragraph's type (a note mark's is smaller)
+    paragraph.closable = all(style["letter_spacing"] == "normal" and not style["word_spacing"] for style in own)
+    paragraph.protected = _protected(text, styles)
     piece: list = []  # [(char, style, line)]
     counted = 0
     spans = []  # (line of the first character, line of the last) of each piece
@@ -574,9 +665,16 @@ def _paragraph(number: int, lines, pages, rights, inner: str, widths: _Widths,
                 points.add(i - offset)
                 offset += 1
         else:
-            points.update(_hyphen_points(word, styles[at], dictionaries))
-        explicit = {i + 1 for i in range(1, len(word) - 1)
-                    if (word[i] == "-" and word[i - 1].isalpha() and word[i + 1].isalpha()) or word[i] == ZWSP}
+            # WeasyPrint hyphenates the text of one box at a time: the runs of the word in one style
+            kept = [styles[at + i] for i, char in enumerate(chunk) if char != "\xad"]
+            run = 0
+            for index in range(1, len(word) + 1):
+                if index == len(word) or kept[index] is not kept[run]:
+                    if kept[run] is not LEAD:
+                        points.update(run + point for point in _hyphen_points(word[run:index], kept[run],
+                                                                               dictionaries))
+                    run = index
+        explicit = _break_opportunities(word, styles[at])  # after a compound's hyphen, around a dash
         # characters of the word with their styles (soft hyphens left out)
         chars = [(char, styles[at + i], line_of[at + i], extra[at + i]) for i, char in enumerate(chunk)
                  if char != "\xad"]
@@ -591,8 +689,8 @@ def _paragraph(number: int, lines, pages, rights, inner: str, widths: _Widths,
             kind = "explicit" if cut in explicit else "hyphen"
             tail = 0.0 if kind == "explicit" else widths(chars[cut - 1][1]["hyphenate_character"], chars[cut - 1][1])
             if nested[cut - 1] or nested[cut]:
-                kind = "nested"  # WeasyPrint does not break between the boxes of an inline element (an index
-                # mark) at the end of a line: only a break the first layout made there is known to hold
+                kind = "nested"  # in a link, say: WeasyPrint does not break between the boxes of an inline
+                # element at the end of a line; only a break the first layout made there is known to hold
             close(kind, 0.0, tail, whole - done)
             done, previous = whole, cut
         piece.extend(chars[previous:])
@@ -610,9 +708,25 @@ def _paragraph(number: int, lines, pages, rights, inner: str, widths: _Widths,
     bounds = [-1, *paragraph.original, len(paragraph.kinds)]
     errors = [abs(paragraph.line(bounds[k], bounds[k + 1])[0] - natural[k]) for k in range(len(lines))]
     paragraph.error = max(errors)
-    if paragraph.error > TOLERANCE:
+    if paragraph.error > ROUGH:
         return None
     return paragraph
+
+
+def _protected(text: str, styles) -> list[bool]:
+    """Per counted character of a paragraph's text: whether it is kept from
+    letter-spacing (`PROTECTED`, and the lead: a note's number)."""
+    kept = [style is LEAD for style in styles]
+    plain = [index for index, char in enumerate(text) if char != "\xad"]
+    joined = "".join(text[index] for index in plain)
+    italic = [style not in (None, LEAD) and style["font_style"] != "normal" for style in styles]
+    for pattern in (PROTECTED, PROTECTED_ITALIC):
+        for match in pattern.finditer(joined):
+            spanned = plain[match.start():match.end()]
+            if pattern is PROTECTED or all(italic[index] for index in spanned):
+                for index in spanned:
+                    kept[index] = True
+    return [kept[index] for index, char in enumerate(text) if char not in _IGNORED]
 
 
 def _word_spacing(style) -> float:
@@ -663,33 +777,35 @@ def measure(document, html: str, widths: _Widths | None = None, planned: bool = 
         for child in getattr(box, "children", ()):
             walk(child, page_lines, box)
 
-    for page in document.pages:
+    for number, page in enumerate(document.pages):
         page_lines: list = []
         walk(page._page_box, page_lines)
         for index, (line, right) in enumerate(page_lines):
-            laid.setdefault(line.element, []).append((line, index == len(page_lines) - 1, right))
+            foot = index == len(page_lines) - 1
+            laid.setdefault(line.element, []).append((line, foot, right, foot and number % 2 == 0))
     found, dictionaries = [], {}
     for element, lines in laid.items():
         number = order.get(element)
         if number is None or len(lines) < 2 or (faulty and not _faulty(lines, widths)):
             continue
         inner = html[blocks[number][1]:blocks[number][2]]
-        paragraph = _paragraph(number, [line for line, _, _ in lines], [last for _, last, _ in lines],
-                               [right for _, _, right in lines], inner, widths, dictionaries, planned)
+        paragraph = _paragraph(number, [line for line, *_ in lines], [last for _, last, *_ in lines],
+                               [right for _, _, right, *_ in lines], inner, widths, dictionaries, planned)
         if paragraph is not None:
+            paragraph.turns = [turn for *_, turn in lines]  # (the first page is a recto)
             found.append((paragraph, ratios(paragraph, paragraph.original)))
     return found
 
 
 def _faulty(lines, widths: _Widths) -> bool:
-    """A glance at a paragraph's lines [(line box, ends a page, right)]: a
-    line (but the last) whose word spaces stretch `LOOSE` times or more, a
-    hyphen on a page's last line or a third in a row. Measuring a paragraph
+    """A glance at a paragraph's lines [(line box, ends a page, right, ends
+    a recto)]: a line (but the last) whose word spaces stretch `LOOSE` times
+    or more, a hyphen before a page turn or a third in a row. Measuring a paragraph
     costs; most need none."""
     from weasyprint.formatting_structure import boxes
 
     run = 0
-    for index, (line, last_on_page, _) in enumerate(lines[:-1]):
+    for index, (line, _, _, turn) in enumerate(lines[:-1]):
         texts = [leaf for leaf, _, _ in _leaves(line) if isinstance(leaf, boxes.TextBox)]
         stretched = [box for box in texts if box.justification_spacing and (" " in box.text or "\xa0" in box.text)]
         if stretched:
@@ -699,7 +815,7 @@ def _faulty(lines, widths: _Widths) -> bool:
         text = "".join(box.text for box in texts).rstrip()
         broken = len(text) > 1 and text[-1] in "-\u2010\u00ad" and text[-2].isalpha()
         run = run + 1 if broken else 0
-        if broken and (last_on_page or run >= 3):
+        if broken and (turn or run >= 3):
             return True
     return False
 
@@ -707,7 +823,9 @@ def _faulty(lines, widths: _Widths) -> bool:
 def plan(document, html: str) -> dict:
     """The breaks chosen for the paragraphs the first layout set loosely:
     {paragraph's order among the `FITTED` blocks: (its text, [(counted
-    position, kind) …], its hyphen, [spacing of each line, em …])}."""
+    position, kind) …], its hyphen, [spacing of each line: see `settings`],
+    (first, last line set in spans: see `_region`), [per counted character:
+    kept from letter-spacing])}."""
     blocks = list(_blocks(html))
     plans = {}
     for paragraph, before in measure(document, html, faulty=True):
@@ -718,12 +836,12 @@ def plan(document, html: str) -> dict:
             continue
         breaks, spacing = chosen
         if (breaks == paragraph.original and not any(spacing)) or \
-                total_cost(paragraph, breaks) >= total_cost(paragraph, paragraph.original):
+                total_cost(paragraph, breaks, spacing) >= total_cost(paragraph, paragraph.original):
             continue
         number = paragraph.number
         plans[number] = (_markup_text(html[blocks[number][1]:blocks[number][2]]),
                          [(paragraph.positions[j], paragraph.kinds[j]) for j in breaks], paragraph.hyphen, spacing,
-                         _region(paragraph, breaks, spacing))
+                         _region(paragraph, breaks, spacing), paragraph.protected)
     return plans
 
 
@@ -750,7 +868,7 @@ def _hyphen_fault(paragraph: Paragraph, breaks) -> bool:
     for number, j in enumerate(breaks):
         if paragraph.kinds[j] != "space":
             run += 1
-            if run >= 3 or paragraph.last_on_page[number]:
+            if run >= 3 or paragraph.turns[number]:
                 return True
         else:
             run = 0
@@ -760,27 +878,50 @@ def _hyphen_fault(paragraph: Paragraph, breaks) -> bool:
 # --- enforcing the breaks -------------------------------------------------------------------
 
 
-def enforce(inner: str, breaks, hyphen: str = "-", spacing=None, region=None) -> str:
+def enforce(inner: str, breaks, hyphen: str = "-", spacing=None, region=None, protected=None) -> str:
     """`inner` (a paragraph's markup) set so that a greedy breaker can break
     only at `breaks` ([(counted position, kind)]): each line in nowrap spans
     (split at tags), so that the only break opportunities left are the
     spaces between the lines; a word broken at a hyphenation point gets
     `hyphen` there, at the end of its line's span (the text layer then holds
     what WeasyPrint writes at a break of its own), and no soft hyphens.
-    `spacing` gives each line's word spacing (em), on its spans. Only the
-    lines of `region` (first, last) are so set, the others left as they are:
-    the lines before it, and after it, break as in the first layout."""
-    spacing = spacing or [0.0] * (len(breaks) + 1)
+    `spacing` gives each line's (word spacing, letter spacing) in px, or
+    None, on its spans; on a letter-spaced line, the characters `protected`
+    (per counted character) and the line's last are kept in spans of their
+    own, not spaced. Only the lines of `region` (first, last) are so set,
+    the others left as they are: the lines before it, and after it, break
+    as in the first layout."""
+    spacing = spacing or [None] * (len(breaks) + 1)
     total = _count(_markup_text(inner))
+    protected = protected or [False] * total
     bounds = [0, *(position for position, _ in breaks), total]
     first, last = region or (0, len(breaks))
     low, high = bounds[first], bounds[last + 1]
     cuts = {position for position, kind in breaks if kind == "hyphen"}
     compounds = {position for position, kind in breaks if kind == "explicit"}
-    out, count, current, held = [], 0, False, ""
+    out, count, held = [], 0, ""
+    state = {"line": False, "kept": False}  # a line's span is open; a span of characters not spaced is
     line = 0
     tokens = _TOKEN.findall(inner)
     spans = []  # for each open span: whether it is a manifest word's, dropped (its breaks are ours now)
+    elements = []  # the start tags of the elements open, as written (but our spans)
+
+    def close(what: str) -> None:
+        if state["kept"]:
+            out.append("</span>")
+            state["kept"] = False
+        if what == "line" and state["line"]:
+            out.append("</span>")
+            state["line"] = False
+
+    def keep() -> None:  # the characters that follow, until `close`, not spaced
+        if not state["kept"]:
+            out.append(f'<span style="{UNSPACED}">')
+            state["kept"] = True
+
+    def spaced(number: int) -> bool:
+        return bool(spacing[number] and spacing[number][1])
+
     for index, token in enumerate(tokens):
         if token.startswith("<") and len(token) > 1:
             if token.startswith("<span"):
@@ -789,29 +930,35 @@ def enforce(inner: str, breaks, hyphen: str = "-", spacing=None, region=None) ->
                     continue
             elif token == "</span>" and spans and spans.pop():
                 continue
-            if current:
-                out.append("</span>")
-                current = False
+            close("line")
             out.append(token)
+            name = re.match(r"</?([\w-]*)", token).group(1).lower()
+            if token.startswith("</"):
+                if elements:
+                    elements.pop()
+            elif name not in _VOID and not token.endswith("/>"):
+                elements.append((name, token))
             continue
         char = htmllib.unescape(token)
         counted = char not in _IGNORED
         if not (low <= count < high if counted else low < count < high):
-            if current:
-                out.append("</span>")
-                current = False
+            close("line")
             out.append(held + token)
             held = ""
             count += counted
             continue
         if char == "\xad":
             continue  # soft hyphens: a chosen break gets a hyphen, the others are not wanted
-        if counted and count in cuts:
-            out.append(htmllib.escape(hyphen) + ZWSP)  # in the span of the line it ends
+        if counted and (count in cuts or count in compounds):
+            if state["line"] and spaced(line):
+                keep()
+            out.append(htmllib.escape(hyphen) + ZWSP if count in cuts else ZWSP)  # in the span of the line it ends
             cuts.discard(count)
-        elif counted and count in compounds:
-            out.append(ZWSP)  # after a compound's own hyphen
             compounds.discard(count)
+            if elements:  # a word broken inside an element (see SPLIT): it ends here, and goes on on the next line
+                close("line")
+                out.extend(f"</{name}>" for name, _ in reversed(elements))
+                out.extend(re.sub(r"\s+id=(\"[^\"]*\"|'[^']*')", "", tag) for _, tag in elements)
         while line + 1 < len(bounds) - 1 and count >= bounds[line + 1] and (counted or count > bounds[line + 1]):
             line += 1
         start, end = bounds[line], bounds[line + 1]
@@ -822,21 +969,36 @@ def enforce(inner: str, breaks, hyphen: str = "-", spacing=None, region=None) ->
             # space, nowrap or not, so the space goes after the tags, before the next word
             held += token
             continue
-        if wanted and current and count == start and counted:
-            out.append("</span>")  # a new line starts without a space before it (after a hyphen)
-            current = False
-        if wanted != current:
-            closed_up = f";word-spacing:{spacing[line]:g}em" if spacing[line] else ""
-            out.append(f'<span style="{NOWRAP}{closed_up}">' if wanted else "</span>")
-            current = wanted
+        if wanted and state["line"] and count == start and counted:
+            close("line")  # a new line starts without a space before it (after a hyphen)
+        if wanted != state["line"]:
+            if wanted:
+                out.append(f'<span style="{_line_style(spacing[line])}">')
+                state["line"] = True
+            else:
+                close("line")
         if held and counted:
+            close("kept")
             out.append(held)
             held = ""
+        if wanted and spaced(line) and counted and (protected[count] or count == end - 1):
+            keep()
+        else:
+            close("kept")
         out.append(token)
         count += counted
-    if current:
-        out.append("</span>")
+    close("line")
     return "".join(out) + held
+
+
+def _line_style(spacing) -> str:
+    """The style of a planned line's spans: nowrap, with its word and letter spacing (px)."""
+    style = NOWRAP
+    if spacing and spacing[0]:
+        style += f";word-spacing:{spacing[0]:.3f}px"
+    if spacing and spacing[1]:
+        style += f";letter-spacing:{spacing[1]:.3f}px"
+    return style
 
 
 def apply(html: str, plans) -> str:
@@ -888,7 +1050,7 @@ def misses(document, html: str, plans) -> list[int]:
             sizes.append(_count(text))
         measured[number] = sizes
     found = []
-    for number, (text, breaks, hyphen, _, (first, last)) in plans.items():
+    for number, (text, breaks, hyphen, _, (first, last), _) in plans.items():
         bounds = [0, *(position for position, _ in breaks), _count(text)]
         kinds = [kind for _, kind in breaks] + [None]
         # a line ending in a hyphen holds it, and in the region a zero-width space after it (and after a compound's)
