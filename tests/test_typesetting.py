@@ -620,3 +620,18 @@ def test_measure_counts_the_words_of_hyphenated_lines_as_the_markup_has_them():
     (paragraph, ratios), = measure(HTML(string=html).render(), html)
     assert sum(kind == "hyphen" for kind in (paragraph.kinds[j] for j in paragraph.original)) >= 2
     assert len(ratios) == len(paragraph.original) and paragraph.error <= TOLERANCE
+
+
+def test_measure_reads_a_list_item_whose_marker_has_a_line_box_of_its_own():
+    """An outside marker ("3.") is set in a line box of its own, beside the
+    item's first line: it is not a line of the item's text."""
+    from weasyprint import HTML
+
+    from edition.builders.total_fit import TOLERANCE, measure
+
+    words = "the stabilization of the mortal and active enemy after the post-war crisis " * 5
+    html = (f'<html lang="en"><style>li {{ width: 60mm; font-size: 11pt; text-align: justify; hyphens: auto }}'
+            f'</style><body><ol><li>{words}</li></ol></body></html>')
+    document = HTML(string=html).render()
+    (paragraph, ratios), = measure(document, html)
+    assert len(ratios) == len(paragraph.original) >= 4 and paragraph.error <= TOLERANCE

@@ -771,7 +771,8 @@ def measure(document, html: str, widths: _Widths | None = None, planned: bool = 
 
     def walk(box, page_lines, parent=None):
         if isinstance(box, boxes.LineBox):
-            if box.element is not None and box.element.tag in FITTED and box.style["text_align_all"] == "justify":
+            if box.element is not None and box.element.tag in FITTED and box.style["text_align_all"] == "justify" \
+                    and not _marker_only(box):
                 page_lines.append((box, parent.content_box_x() + parent.width))
             return
         for child in getattr(box, "children", ()):
@@ -795,6 +796,13 @@ def measure(document, html: str, widths: _Widths | None = None, planned: bool = 
             paragraph.turns = [turn for *_, turn in lines]  # (the first page is a recto)
             found.append((paragraph, ratios(paragraph, paragraph.original)))
     return found
+
+
+def _marker_only(line) -> bool:
+    """Whether a line box holds nothing but a list item's marker (an outside
+    marker is set in a line box of its own, beside the item's first line)."""
+    leaves = _leaves(line)
+    return bool(leaves) and all("::marker" in getattr(leaf, "element_tag", "") for leaf, _, _ in leaves)
 
 
 def _faulty(lines, widths: _Widths) -> bool:
@@ -1030,7 +1038,7 @@ def misses(document, html: str, plans) -> list[int]:
 
     def walk(box):
         if isinstance(box, boxes.LineBox):
-            if box.element in wanted:
+            if box.element in wanted and not _marker_only(box):
                 lines.setdefault(box.element, []).append(box)
             return
         for child in getattr(box, "children", ()):
