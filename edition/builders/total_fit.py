@@ -43,7 +43,7 @@ the first layout of the book and the second:
    whole. A space before a tag inside a line is moved after it: WeasyPrint
    may break after an inline box that ends in a space, nowrap or not. On a
    letter-spaced line, the letters that would lose their ligatures
-   (`PROTECTED`) and its last are set in spans not spaced.
+   (`PROTECTED`) are set in spans not spaced.
 4. `misses(document, html, plans)` counts, after the second layout, the
    planned paragraphs whose lines did not come out as planned.
 
@@ -65,6 +65,7 @@ _TOKEN = re.compile(r"<[^>]*>|&#?\w+;|[^<&]|&", re.S)
 _IGNORED = " \t\r\n\u00ad\u2010"  # not counted: white space, soft hyphens, the hyphen added at a break
 _VOID = {"br", "wbr", "img", "hr", "input", "meta", "link", "area", "base", "col", "embed", "source", "track"}
 LOOSE = 1.9  # a paragraph with a line whose word spaces stretch this many normal spaces or more is re-broken
+OVERFLOW = 0.1  # CSS px: a planned line whose text goes past the measure by more is not as planned
 TOLERANCE = 0.35  # CSS px: how close the measure must come to the width of every line of the first layout
 MARGIN = 0.25  # CSS px: a planned line leaves at least this much room, against the measure's error
 # A paragraph that the measure reproduces less closely, up to this (CSS px: a kerning pair across two boxes, a
@@ -78,13 +79,13 @@ HYPHENS = 600.0  # more for the second of two in a row
 # spaces narrowed, to about 0.7 of the normal space at most (TeX's limit is 2/3), then its letters drawn
 # together by up to 1/100 em. A loose line may have its letters spaced out by up to 1/100 em, so that its word
 # spaces stretch less. Letters so spaced keep their ligatures (see `PROTECTED`), and the line its right edge
-# (drawing.py).
+# (drawing.py; the spacing after its last letter, 1/100 em at most, falls past its last glyph).
 CLOSINGS = ((-0.03, 0.0, 0.0), (-0.06, 0.0, 0.0), (-0.06, -0.005, 30.0), (-0.06, -0.01, 100.0))
 OPENINGS = ((0.0, 0.005, 150.0), (0.0, 0.01, 400.0))
 TIGHT = 10.0  # a closed-up line costs (TIGHT * (1 - ratio)) ** 3, as a loose line of the same step
 # Letter-spacing turns off Pango's ligatures and the font's contextual forms: the letters that have them (found
 # by shaping every pair of letters of the book's type with and without letter-spacing) are kept in a span of
-# their own, not spaced, as is a line's last letter (whose spacing would fall past the measure).
+# their own, not spaced. (Not a line's last letter: its span would cost the kerning pair before it.)
 PROTECTED = re.compile(r"ff?[bfhijklt]|Qy|\u017f\u017f?t")
 PROTECTED_ITALIC = re.compile(r"[aeiu]s|g[gjy]")  # and in the italic, these too
 TURN = 1000.0  # the demerit of a hyphen on the last line of a verso (on a recto's, across a page turn: none)
@@ -139,6 +140,9 @@ class Paragraph:
             self._glue.append(self._glue[-1] + glue)
             self._spaces.append(self._spaces[-1] + (glue if kind == "space" else 0.0))
             self._gaps.append(self._gaps[-1] + (kind == "space"))
+        self._moved = [0.0]
+        for moved in self.moved or [0.0] * len(self.kinds):
+            self._moved.append(self._moved[-1] + moved)
         self._free = [0]
         for protected in self.protected:
             self._free.append(self._free[-1] + (not protected))
@@ -162,17 +166,19 @@ class Paragraph:
 
     def letters(self, start: int, end: int) -> int:
         """The characters of a line that letter-spacing spaces out: its
-        spaces and its letters but those `PROTECTED` and the last."""
+        spaces and its letters but those `PROTECTED`."""
         first = self.positions[start] if start >= 0 else 0
         last = self.positions[end] if end < len(self.kinds) else len(self.protected)
-        free = self._free[last] - self._free[first] - (last > first and not self.protected[last - 1])
-        return free + self.gaps(start, end)
+        return self._free[last] - self._free[first] + self.gaps(start, end)
 
-    def line(self, start: int, end: int):
+    def line(self, start: int, end: int, as_laid: bool = False):
         """(natural width, stretchable width) of the line from after break
-        `start` (-1: the paragraph's start) to break `end` (len(kinds): its end)."""
+        `start` (-1: the paragraph's start) to break `end` (len(kinds): its
+        end), as it will be set (see `moved`), or `as_laid` out the first time."""
         first = start + 1
         width = self._widths[end + 1] - self._widths[first] + self._glue[end] - self._glue[first]
+        if not as_laid:
+            width += self._moved[end] - self._moved[first]
         spaces = self._spaces[end] - self._spaces[first] + (self._fixed[end + 1] - self._fixed[first]) * self.space
         if end < len(self.kinds):
             width += self.tail[end]
@@ -184,6 +190,9 @@ class Paragraph:
     em: float = 0.0  # its type size
     anchors: list = field(default_factory=list)  # counted positions of the elements with an id in it
     protected: list = field(default_factory=list)  # per counted character: kept from letter-spacing
+    # per break: what its space gains when set (`enforce` moves a space before a tag past it, into the next
+    # element's type: the space before an italic title is an italic one)
+    moved: list = field(default_factory=list)
 
 
 def cost(natural: float, spaces: float, avail: float, last: bool, margin: float = MARGIN) -> float:
@@ -199,19 +208,19 @@ def cost(natural: float, spaces: float, avail: float, last: bool, margin: float 
     return (10 * (ratio - 1)) ** 3
 
 
-def ratio_of(paragraph: Paragraph, start: int, end: int, number: int) -> float:
+def ratio_of(paragraph: Paragraph, start: int, end: int, number: int, as_laid: bool = False) -> float:
     """A line's word space over the normal space, once justified (a line's
     own word spacing changes what fits on it, not how wide its spaces end)."""
-    natural, spaces = paragraph.line(start, end)
+    natural, spaces = paragraph.line(start, end, as_laid)
     if spaces <= 0:
         return 1.0
     return 1 + (paragraph.avail[number] - natural) / spaces
 
 
-def ratios(paragraph: Paragraph, breaks) -> list[float]:
+def ratios(paragraph: Paragraph, breaks, as_laid: bool = False) -> list[float]:
     """The word-space ratio of each line but the last, for `breaks`."""
     bounds = [-1, *breaks]
-    return [ratio_of(paragraph, bounds[k], bounds[k + 1], k) for k in range(len(breaks))]
+    return [ratio_of(paragraph, bounds[k], bounds[k + 1], k, as_laid) for k in range(len(breaks))]
 
 
 def settings(paragraph: Paragraph, start: int, end: int, avail: float) -> list:
@@ -428,6 +437,22 @@ def _anchors(inner: str) -> list[int]:
     return found
 
 
+def _spaces_before_tags(inner: str) -> set[int]:
+    """The places in the markup's text of the spaces that a tag follows
+    (not a manifest word's span): `enforce` moves them past it."""
+    found, position = set(), 0
+    tokens = _TOKEN.findall(inner)
+    for index, token in enumerate(tokens):
+        if token.startswith("<") and len(token) > 1:
+            continue
+        following = tokens[index + 1] if index + 1 < len(tokens) else ""
+        if htmllib.unescape(token) in _SPACE_CHARS and following.startswith("<") and len(following) > 1 \
+                and not _HY.fullmatch(following):
+            found.add(position)
+        position += 1
+    return found
+
+
 def _nesting(inner: str) -> list[int]:
     """For each character of the markup's text, how many elements it stands
     in that a break cannot split (see `SPLIT`; a manifest word's span is
@@ -520,6 +545,7 @@ def _paragraph(number: int, lines, pages, rights, inner: str, widths: _Widths,
 
     text = _markup_text(inner)
     depths = _nesting(inner)
+    before_tags = _spaces_before_tags(inner)
     styles: list = [None] * len(text)
     line_of: list = [None] * len(text)
     extra = [0.0] * len(text)  # the edges of inline boxes (a note mark's padding) at a character
@@ -640,6 +666,7 @@ def _paragraph(number: int, lines, pages, rights, inner: str, widths: _Widths,
         paragraph.glue.append(glue)
         paragraph.tail.append(tail)
         paragraph.positions.append(counted)
+        paragraph.moved.append(0.0)
 
     words = re.finditer(r"[^ \t\r\n]+|[ \t\r\n]+", text)
     start_piece = True
@@ -650,7 +677,11 @@ def _paragraph(number: int, lines, pages, rights, inner: str, widths: _Widths,
             if start_piece or match.end() == len(text):
                 continue  # white space at the paragraph's start or end
             style = styles[at]
-            close("space", widths.spaces(style) + _word_spacing(style), 0.0)
+            glue = widths.spaces(style) + _word_spacing(style)
+            close("space", glue, 0.0)
+            if match.end() - 1 in before_tags and styles[match.end()] is not LEAD:
+                after = styles[match.end()]
+                paragraph.moved[-1] = widths.spaces(after) + _word_spacing(after) - glue
             continue
         if all(styles[at + i] is LEAD for i in range(len(chunk))):
             counted += _count(chunk)  # the lead (a note's number): measured with the first layout's position
@@ -706,7 +737,7 @@ def _paragraph(number: int, lines, pages, rights, inner: str, widths: _Widths,
         return None
     paragraph.prepare()
     bounds = [-1, *paragraph.original, len(paragraph.kinds)]
-    errors = [abs(paragraph.line(bounds[k], bounds[k + 1])[0] - natural[k]) for k in range(len(lines))]
+    errors = [abs(paragraph.line(bounds[k], bounds[k + 1], as_laid=True)[0] - natural[k]) for k in range(len(lines))]
     paragraph.error = max(errors)
     if paragraph.error > ROUGH:
         return None
@@ -794,7 +825,7 @@ def measure(document, html: str, widths: _Widths | None = None, planned: bool = 
                                [right for _, _, right, *_ in lines], inner, widths, dictionaries, planned)
         if paragraph is not None:
             paragraph.turns = [turn for *_, turn in lines]  # (the first page is a recto)
-            found.append((paragraph, ratios(paragraph, paragraph.original)))
+            found.append((paragraph, ratios(paragraph, paragraph.original, as_laid=True)))
     return found
 
 
@@ -895,7 +926,7 @@ def enforce(inner: str, breaks, hyphen: str = "-", spacing=None, region=None, pr
     what WeasyPrint writes at a break of its own), and no soft hyphens.
     `spacing` gives each line's (word spacing, letter spacing) in px, or
     None, on its spans; on a letter-spaced line, the characters `protected`
-    (per counted character) and the line's last are kept in spans of their
+    (per counted character) are kept in spans of their
     own, not spaced. Only the lines of `region` (first, last) are so set,
     the others left as they are: the lines before it, and after it, break
     as in the first layout."""
@@ -989,7 +1020,7 @@ def enforce(inner: str, breaks, hyphen: str = "-", spacing=None, region=None, pr
             close("kept")
             out.append(held)
             held = ""
-        if wanted and spaced(line) and counted and (protected[count] or count == end - 1):
+        if wanted and spaced(line) and counted and protected[count]:
             keep()
         else:
             close("kept")
@@ -1027,8 +1058,8 @@ def apply(html: str, plans) -> str:
 
 def misses(document, html: str, plans) -> list[int]:
     """The planned paragraphs whose lines, in the layout of `html` (with the
-    plans applied), do not break where planned."""
-    measured = {}
+    plans applied), do not break where planned, or stand out past the measure."""
+    measured, overflowing = {}, set()
     from weasyprint.formatting_structure import boxes
 
     root = document.pages[0]._page_box.children[0].element
@@ -1036,13 +1067,17 @@ def misses(document, html: str, plans) -> list[int]:
     wanted = {elements[number]: number for number in plans if number < len(elements)}
     lines: dict = {}
 
-    def walk(box):
+    def walk(box, parent=None):
         if isinstance(box, boxes.LineBox):
             if box.element in wanted and not _marker_only(box):
                 lines.setdefault(box.element, []).append(box)
+                leaves = [leaf for leaf, _, _ in _leaves(box)]
+                right = max((leaf.position_x + leaf.margin_width() for leaf in leaves), default=0.0)
+                if right > parent.content_box_x() + parent.width + OVERFLOW:
+                    overflowing.add(wanted[box.element])
             return
         for child in getattr(box, "children", ()):
-            walk(child)
+            walk(child, box)
 
     for page in document.pages:
         walk(page._page_box)
@@ -1064,6 +1099,6 @@ def misses(document, html: str, plans) -> list[int]:
         # a line ending in a hyphen holds it, and in the region a zero-width space after it (and after a compound's)
         expected = [bounds[k + 1] - bounds[k] + (kinds[k] == "hyphen") * _count(hyphen)
                     + (first <= k <= last and kinds[k] in ("hyphen", "explicit")) for k in range(len(bounds) - 1)]
-        if measured.get(number) != expected:
+        if measured.get(number) != expected or number in overflowing:
             found.append(number)
     return found
