@@ -186,7 +186,7 @@ class Paragraph:
 
     space: float = 0.0  # a normal space of the paragraph's type, for no-break spaces
     hyphen: str = "-"  # the paragraph's hyphenate-character
-    closable: bool = False  # its lines may be closed up (all its runs of one size, none spaced out)
+    closable: bool = False  # its lines may be closed up or opened (none of its runs spaced out already)
     em: float = 0.0  # its type size
     anchors: list = field(default_factory=list)  # counted positions of the elements with an id in it
     protected: list = field(default_factory=list)  # per counted character: kept from letter-spacing
@@ -520,6 +520,8 @@ def _hyphen_points(word: str, style, dictionaries) -> list[int]:
     points, offset, rest = [], 0, word
     while (bounds := get_next_word_boundaries(rest, style["lang"])) is not None:
         start, stop = bounds
+        if stop <= 0:
+            break
         part = rest[start:stop]
         if stop - start >= total and not any(char.isdigit() for char in part):
             points += [offset + start + point for point in dictionaries[key].positions(part)]
