@@ -695,3 +695,32 @@ def test_a_space_before_a_tag_is_measured_in_the_type_it_is_set_in():
     as_laid = [paragraph.line(bounds[k], bounds[k + 1], as_laid=True)[0] for k in range(len(bounds) - 1)]
     assert len(widths) == len(planned) and planned != as_laid
     assert max(abs(width - expected) for width, expected in zip(widths, planned)) < total_fit.TOLERANCE
+
+
+def test_a_heading_of_two_lines_is_balanced_and_broken_by_sense():
+    """WeasyPrint breaks a heading greedily ("… Property, and" over "the
+    State"); balance.py sets it in as many lines, as even as they can be, and
+    after a unit of sense: "Origins of the Family," over the rest."""
+    from weasyprint import HTML
+    from weasyprint.formatting_structure import boxes
+
+    from edition.builders import balance, total_fit
+
+    faces = "".join(f"@font-face {{ font-family: G; font-style: {face}; src: url(fonts/EBGaramond12-{name}.otf) }}"
+                    for face, name in (("normal", "Regular"), ("italic", "Italic")))
+    html = (f'<html lang="en"><style>{faces} h1 {{ width: 105mm; font: 18pt G; text-align: center }}</style>'
+            "<body><h1>Origins of the Family, Private Property, and the State</h1><p>Text.</p></body></html>")
+    base = str(STYLES) + "/"
+
+    def lines(document):
+        return [" ".join("".join(leaf.text for leaf in line.descendants() if isinstance(leaf, boxes.TextBox)).split())
+                for line in document.pages[0]._page_box.descendants()
+                if isinstance(line, boxes.LineBox) and line.element.tag == "h1"]
+
+    document = HTML(string=html, base_url=base).render()
+    assert lines(document) == ["Origins of the Family, Private Property, and", "the State"]
+    plans = balance.plan(document, html)
+    again = total_fit.apply(html, plans)
+    laid = HTML(string=again, base_url=base).render()
+    assert total_fit.misses(laid, again, plans) == []
+    assert lines(laid) == ["Origins of the Family,", "Private Property, and the State"]

@@ -41,7 +41,7 @@ from ..locale import Words, long_date, page_ranges, shown_date, words
 from ..render import HtmlRenderer, make_env, plain
 from ..stylesheet import print_fetcher
 from ..typography import typeset
-from . import Builder, BuildOptions, total_fit
+from . import Builder, BuildOptions, balance, total_fit
 from .flush import flush_bottoms
 from .pdf_links import one_link_per_reference
 from .pdf_index import IndexEntry, RegisterEntry, index_entries, index_stylesheet, register_entries, settle_index
@@ -517,8 +517,9 @@ def lay_out_book(press: Press, book: Book, progress=lambda stage: None) -> Layou
     pages …", the notes' running heads, the index, the padding) are the
     ones its layout shows: two passes, rarely three. The line breaks of the
     paragraphs the first layout sets loosely are chosen over each whole
-    paragraph, with the same number of lines (see total_fit.py), and set so
-    from the second pass on."""
+    paragraph, with the same number of lines (see total_fit.py), as are a
+    heading's of more than one line (balance.py), and set so from the second
+    pass on."""
     planned = None  # chosen once, on the first layout, so that the passes settle
     for attempt in range(1, MAX_PASSES + 1):
         progress("pdf: layout" + (f", pass {attempt}" if attempt > 1 else ""))
@@ -528,7 +529,7 @@ def lay_out_book(press: Press, book: Book, progress=lambda stage: None) -> Layou
         settled = settle(book, pages)
         if planned is None:
             progress("pdf: choosing line breaks")
-            planned = total_fit.plan(document, html)
+            planned = total_fit.plan(document, html) | balance.plan(document, html)
             if planned:
                 book = settled
                 continue

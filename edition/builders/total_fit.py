@@ -59,7 +59,7 @@ import re
 from dataclasses import dataclass, field
 
 
-FITTED = ("p", "li")  # the blocks whose lines are chosen
+FITTED = ("p", "li", "h1", "h2", "h3")  # the blocks whose lines are chosen (justified: here; headings: balance.py)
 _START_TAG = re.compile(r"<(%s)(?=[\s>/])" % "|".join(FITTED))
 _TOKEN = re.compile(r"<[^>]*>|&#?\w+;|[^<&]|&", re.S)
 _IGNORED = " \t\r\n\u00ad\u2010"  # not counted: white space, soft hyphens, the hyphen added at a break
