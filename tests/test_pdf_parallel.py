@@ -85,7 +85,7 @@ def texts() -> dict[str, str]:
     rng = random.Random(12)
     one = ["Abel spoke of the opening words. " + filler(rng, 20)]
     one += [filler(rng, 14) for _ in range(4)] + ["## The Middle", "Here are the middle words, once and. forever."]
-    one += [filler(rng, 14) for _ in range(6)]
+    one += [filler(rng, 14) for _ in range(5)]  # so that the text ends on a recto (see the blank verso's test)
     two = ["This is the short text, and Abel is in it. " + filler(rng, 12)] + [filler(rng, 12) for _ in range(2)]
     three = ["Abel and Bode met. " + filler(rng, 16)] + [filler(rng, 14) for _ in range(5)]
     three += ["## A Second Part", "Then teh question came. " + filler(rng, 10)] + [filler(rng, 14) for _ in range(8)]

@@ -278,11 +278,21 @@ def test_facing_pages_end_on_the_same_line(parts):
 
 
 def test_facing_pages_of_the_sample_end_on_the_same_line(sample):
-    """p. 39 (a5) is left three lines short by a heading that goes over:
+    """p. 39 (a5) is left two lines short by a heading that goes over:
     builders/flush.py makes it up after the layout (see test_flush.py)."""
     report = sample[2]
     assert report.spreads >= 10
     assert report.uneven_spreads == []
+
+
+def test_no_widows_nor_orphans_in_the_texts(sample, parts):
+    """No paragraph's last line alone at a page's head, nor its first alone
+    at a page's foot: print.css keeps two lines together at both ends, and
+    the page that gives a line up is made up (flush.py), so the spreads above
+    still end on one line."""
+    for report in (sample[2], parts[2]):
+        assert report.widows == [] and report.orphans == []
+    assert sample[2].spreads >= 10 and sample[2].uneven_spreads == []
 
 
 def test_the_lines_a_paragraph_was_re_broken_into_end_flush(sample):
