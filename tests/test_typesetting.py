@@ -24,6 +24,9 @@ from .test_pdf import no_weasyprint_warnings
 
 REPO = Path(__file__).resolve().parents[1]
 STYLES = REPO / "styles"
+# The bundled faces as "G", for small documents laid out with base_url=STYLES
+FACES = "".join(f"@font-face {{ font-family: G; font-style: {face}; src: url(fonts/EBGaramond12-{name}.otf) }}"
+                for face, name in (("normal", "Regular"), ("italic", "Italic")))
 
 
 def build(manifest: Path, out: Path, profile: str = "print"):
@@ -503,9 +506,7 @@ def test_letters_that_lose_their_forms_when_spaced_are_kept_from_letter_spacing(
 
     def glyphs(style, spacing):
         paragraphs = "".join(f"<p>{pair}</p>" for pair in pairs)
-        faces = "".join(f"@font-face {{ font-family: G; font-style: {face}; src: url(fonts/EBGaramond12-{name}.otf) }}"
-                        for face, name in (("normal", "Regular"), ("italic", "Italic")))
-        html = (f"<style>{faces} @page {{ size: 200mm 4000mm }} p {{ margin: 0; font: {style} 10pt G; "
+        html = (f"<style>{FACES} @page {{ size: 200mm 4000mm }} p {{ margin: 0; font: {style} 10pt G; "
                 f"font-variant-ligatures: common-ligatures; letter-spacing: {spacing} }}</style>{paragraphs}")
         with pikepdf.open(io.BytesIO(HTML(string=html, base_url=str(STYLES) + "/").write_pdf())) as pdf:
             stream = b"".join(page.Contents.read_bytes() for page in pdf.pages).decode("latin-1")
@@ -682,10 +683,8 @@ def test_a_space_before_a_tag_is_measured_in_the_type_it_is_set_in():
 
     from edition.builders import total_fit
 
-    faces = "".join(f"@font-face {{ font-family: G; font-style: {face}; src: url(fonts/EBGaramond12-{name}.otf) }}"
-                    for face, name in (("normal", "Regular"), ("italic", "Italic")))
     words = "the journal <i>Proletarskaya Revolyutsiya</i> and the history of the party " * 5
-    html = (f'<html lang="en"><style>{faces} p {{ width: 70mm; font: 11pt G; text-align: justify; margin: 0 }}'
+    html = (f'<html lang="en"><style>{FACES} p {{ width: 70mm; font: 11pt G; text-align: justify; margin: 0 }}'
             f'</style><body><p>{words}</p></body></html>')
     base = str(STYLES) + "/"
     (paragraph, _), = total_fit.measure(HTML(string=html, base_url=base).render(), html)
@@ -716,9 +715,7 @@ def test_a_heading_of_two_lines_is_balanced_and_broken_by_sense():
 
     from edition.builders import balance, total_fit
 
-    faces = "".join(f"@font-face {{ font-family: G; font-style: {face}; src: url(fonts/EBGaramond12-{name}.otf) }}"
-                    for face, name in (("normal", "Regular"), ("italic", "Italic")))
-    html = (f'<html lang="en"><style>{faces} h1 {{ width: 105mm; font: 18pt G; text-align: center }}</style>'
+    html = (f'<html lang="en"><style>{FACES} h1 {{ width: 105mm; font: 18pt G; text-align: center }}</style>'
             "<body><h1>Origins of the Family, Private Property, and the State</h1><p>Text.</p></body></html>")
     base = str(STYLES) + "/"
 
